@@ -1,0 +1,56 @@
+/**
+ * The database seam. The engine never imports a driver: it speaks to an adapter through this small
+ * interface. See README "Writing your own adapter".
+ */
+
+/** The keys every database secret has, as AWS's rotation templates write them. */
+interface DatabaseSecret {
+  /** Engine name as AWS writes it: `postgres`, `aurora-postgresql`, `mysql`, `aurora-mysql`, `mariadb`. */
+  engine: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  /** ARN of a superuser secret; required by the alternating-users strategy. */
+  masterarn?: string;
+}
+
+/** Whose password to set, and to what. */
+interface PasswordChange {
+  username: string;
+  password: string;
+}
+
+interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
+  /** Engine names (the secret's `engine` key) this adapter serves. */
+  readonly engines: readonly string[];
+
+  /**
+   * Validates the secret's parsed JSON and fills defaults. Throws `SecretShapeError` naming the key
+   * (never its value) when a key is missing or has the wrong type.
+   */
+  parseSecret(value: unknown): S;
+
+  /**
+   * Connects with the secret's credentials and runs a trivial query. Resolves `false` when the server
+   * rejects the credentials; throws `DatabaseConnectionError` or `TlsRequiredError` for any other
+   * fault (unreachable, TLS failure), so a network problem is never mistaken for a wrong password.
+   * Always closes its connection.
+   */
+  canLogin(secret: S): Promise<boolean>;
+
+  /**
+   * Connects as `login` and sets `change.username`'s password. `login` is the same user for the
+   * single-user strategy, a superuser otherwise. Safe for any username and password (quoted, never
+   * concatenated). Always closes its connection.
+   */
+  setPassword(login: S, change: PasswordChange): Promise<void>;
+
+  /**
+   * Alternating users: connects as `admin`, makes sure the user `change.username` exists with the
+   * same privileges as `like`, and sets its password. Idempotent.
+   */
+  ensureUserLike?(admin: S, like: string, change: PasswordChange): Promise<void>;
+}
+
+export type { DatabaseAdapter, DatabaseSecret, PasswordChange };
