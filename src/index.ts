@@ -1,6 +1,8 @@
 export * from './shared/errors.js';
 export { createJsonLogger, silentLogger, withAttributes } from './shared/logger.js';
 export type { JsonLoggerOptions, LogLevel, Logger } from './shared/logger.js';
-export { STEPS, Stage, Step } from './rotation/constants.js';
-export type { StageName, StepName } from './rotation/constants.js';
-export type { DatabaseAdapter, DatabaseSecret, PasswordChange } from './rotation/adapter.js';
+export { redact } from './shared/redact.js';
+export * from './rotation/index.js';
+export { createSecretsManagerClient } from './secrets/client.js';
+export { SecretsGateway } from './secrets/gateway.js';
+export type { RandomPasswordRequest, SecretDescription } from './secrets/gateway.js';

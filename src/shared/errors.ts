@@ -40,8 +40,13 @@ class VersionNotStagedError extends RotationError {
 
 /** The secret's JSON does not match the adapter's schema. Names the key, never the value. */
 class SecretShapeError extends RotationError {
+  readonly key: string;
+  readonly expected: string;
+
   constructor(key: string, expected: string, where = 'secret') {
     super('SECRET_SHAPE', `The ${where} key "${key}" is invalid: expected ${expected}`, { key, where });
+    this.key = key;
+    this.expected = expected;
   }
 }
 

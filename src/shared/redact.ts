@@ -4,7 +4,8 @@
  * attribute, so a careless `log.info('x', { secret })` still cannot print a password.
  */
 const SENSITIVE_KEY = /pass(word)?|secret(string|binary)?$|^secret$|token$|^pwd$|credential|authorization/i;
-const SAFE_KEYS = new Set(['clientrequesttoken', 'token', 'secretid', 'rotationtoken']);
+// Version ids, not secrets. (RotationToken IS sensitive: it stays redacted.)
+const SAFE_KEYS = new Set(['clientrequesttoken', 'token', 'secretid', 'versionid']);
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s]*:)[^@/\s]*@/gi;
 const REDACTED = '[REDACTED]';
 

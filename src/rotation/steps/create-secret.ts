@@ -1,0 +1,27 @@
+import type { RotationContext } from '../context.js';
+
+/**
+ * createSecret: validates AWSCURRENT against the adapter's schema and the strategy's needs (before
+ * anything is written), then writes the next secret as the token's version, staged AWSPENDING.
+ * The token makes the write idempotent: a retry after a successful write changes nothing.
+ */
+async function createSecret(context: RotationContext): Promise<void> {
+  const { secrets, secretId, token, log } = context;
+  const current = await context.readCurrent();
+  context.strategy.validateCurrent(current.secret);
+  if (secrets.knowsVersion(secretId, token)) {
+    log.info('pending version already created');
+    return;
+  }
+  const password = await secrets.randomPassword(context.passwordRequest);
+  const next = context.strategy.nextSecret(current.raw, current.secret, password);
+  const outcome = await secrets.putPending(
+    secretId,
+    token,
+    JSON.stringify(next),
+    context.event.RotationToken,
+  );
+  log.info(outcome === 'created' ? 'pending version created' : 'pending version already created');
+}
+
+export { createSecret };

@@ -1,0 +1,75 @@
+import type { DatabaseAdapter, DatabaseSecret, PasswordChange } from '../rotation/adapter.js';
+import { DatabaseConnectionError, SecretShapeError } from '../shared/errors.js';
+
+/** One user of the in-memory database. */
+interface MemoryUser {
+  password: string;
+  /** Names of the users whose privileges this one has. */
+  like?: string;
+}
+
+/**
+ * A database that lives in a Map: for unit tests of steps, hooks and strategies, and as the
+ * reference adapter of the conformance suite. Not a stand-in for proving a real rotation.
+ *
+ * @example
+ * import { createMemoryAdapter } from 'rotation-kit/testing';
+ * const db = createMemoryAdapter({ users: { app: 'old-password' } });
+ * await db.canLogin({ engine: 'memory', host: 'h', port: 1, username: 'app', password: 'old-password' }); // true
+ */
+interface MemoryAdapter extends DatabaseAdapter<DatabaseSecret> {
+  readonly users: Map<string, MemoryUser>;
+  /** Every call, in order, for assertions: `canLogin:app`, `setPassword:app->app`, ... */
+  readonly calls: string[];
+  /** While true, every call throws as an unreachable database would. */
+  down: boolean;
+}
+
+function createMemoryAdapter(init: { users?: Record<string, string> } = {}): MemoryAdapter {
+  const users = new Map<string, MemoryUser>(
+    Object.entries(init.users ?? {}).map(([name, password]) => [name, { password }]),
+  );
+  const calls: string[] = [];
+  const adapter: MemoryAdapter = {
+    engines: ['memory'],
+    users,
+    calls,
+    down: false,
+    parseSecret(value) {
+      const secret = value as Record<string, unknown>;
+      for (const key of ['host', 'username', 'password'] as const) {
+        if (typeof secret[key] !== 'string' || secret[key] === '') throw new SecretShapeError(key, 'a non-empty string');
+      }
+      const port = secret.port ?? 1;
+      if (typeof port !== 'number' || !Number.isInteger(port)) throw new SecretShapeError('port', 'an integer');
+      return { ...(secret as unknown as DatabaseSecret), engine: 'memory', port };
+    },
+    async canLogin(secret) {
+      calls.push(`canLogin:${secret.username}`);
+      assertUp();
+      return users.get(secret.username)?.password === secret.password;
+    },
+    async setPassword(login, change: PasswordChange) {
+      calls.push(`setPassword:${login.username}->${change.username}`);
+      assertUp();
+      if (users.get(login.username)?.password !== login.password) throw new Error('login rejected');
+      const user = users.get(change.username);
+      if (!user) throw new Error(`no user ${change.username}`);
+      user.password = change.password;
+    },
+    async ensureUserLike(admin, like, change) {
+      calls.push(`ensureUserLike:${admin.username}:${like}->${change.username}`);
+      assertUp();
+      if (users.get(admin.username)?.password !== admin.password) throw new Error('login rejected');
+      const existing = users.get(change.username);
+      users.set(change.username, { password: change.password, like: existing?.like ?? like });
+    },
+  };
+  function assertUp(): void {
+    if (adapter.down) throw new DatabaseConnectionError('memory database is down');
+  }
+  return adapter;
+}
+
+export { createMemoryAdapter };
+export type { MemoryAdapter, MemoryUser };
