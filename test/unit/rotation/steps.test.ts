@@ -1,0 +1,248 @@
+import {
+  GetRandomPasswordCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { LoginFailedError, SecretShapeError, UnsafeChangeError } from '../../../src/shared/errors';
+import { alternatingUsers } from '../../../src/rotation/strategies/alternating-users';
+import {
+  ARN,
+  CURRENT_ID,
+  NEW_PASSWORD,
+  OLD_PASSWORD,
+  PREVIOUS_ID,
+  PREV_PASSWORD,
+  TOKEN,
+  secretJson,
+  setup,
+} from './fixtures';
+
+describe('createSecret', () => {
+  it('writes the next secret as the token version staged AWSPENDING, keeping every other key', async () => {
+    const { invoke, sm } = setup({
+      values: { [CURRENT_ID]: secretJson({ dbname: 'orders', custom: { a: 1 } }) },
+    });
+    await invoke('createSecret', { RotationToken: 'rotation-token-value' });
+    const [put] = sm.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+    expect(put).toMatchObject({
+      SecretId: ARN,
+      ClientRequestToken: TOKEN,
+      VersionStages: ['AWSPENDING'],
+      RotationToken: 'rotation-token-value',
+    });
+    expect(JSON.parse(put!.SecretString!)).toEqual({
+      engine: 'memory',
+      host: 'db.local',
+      port: 5432,
+      username: 'app',
+      password: NEW_PASSWORD,
+      dbname: 'orders',
+      custom: { a: 1 },
+    });
+  });
+
+  it('forwards the password policy, with PASSWORD_LENGTH and EXCLUDE_CHARACTERS overriding it', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.PASSWORD_LENGTH = '48';
+      process.env.EXCLUDE_CHARACTERS = ':;';
+      const { invoke, sm } = setup({
+        passwordPolicy: { length: 20, excludeCharacters: 'x', excludeNumbers: true },
+      });
+      await invoke('createSecret');
+      expect(sm.commandCalls(GetRandomPasswordCommand)[0]!.args[0].input).toEqual({
+        PasswordLength: 48,
+        ExcludeCharacters: ':;',
+        ExcludeNumbers: true,
+        IncludeSpace: false,
+        RequireEachIncludedType: true,
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('is idempotent: a retry after the version was written (ResourceExistsException) changes nothing', async () => {
+    const { invoke, sm } = setup();
+    const exists = new Error('already in use');
+    exists.name = 'ResourceExistsException';
+    sm.on(PutSecretValueCommand).rejects(exists);
+    await expect(invoke('createSecret')).resolves.toBeUndefined();
+  });
+
+  it('a warm retry that already wrote the version makes no second write', async () => {
+    const { invoke, sm } = setup();
+    await invoke('createSecret');
+    await invoke('createSecret');
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(1);
+    expect(sm.commandCalls(GetRandomPasswordCommand)).toHaveLength(1);
+  });
+
+  const badCurrent: Array<[string, string, string]> = [
+    ['not JSON', 'password=' + OLD_PASSWORD, 'SecretString'],
+    ['a JSON array', JSON.stringify([OLD_PASSWORD]), 'SecretString'],
+    ['no username', JSON.stringify({ engine: 'memory', host: 'h', password: OLD_PASSWORD }), 'username'],
+    [
+      'a numeric password',
+      JSON.stringify({ engine: 'memory', host: 'h', username: 'app', password: 12345 }),
+      'password',
+    ],
+    ['a string port', secretJson({ port: '5432' }), 'port'],
+    ['no host', JSON.stringify({ engine: 'memory', username: 'app', password: OLD_PASSWORD }), 'host'],
+  ];
+  it.each(badCurrent)(
+    'refuses an AWSCURRENT that is %s, naming the key, writing nothing',
+    async (_n, value, key) => {
+      const { invoke, sm, lines } = setup({ values: { [CURRENT_ID]: value } });
+      const failure = invoke('createSecret');
+      await expect(failure).rejects.toBeInstanceOf(SecretShapeError);
+      await expect(failure).rejects.toMatchObject({ context: { key, where: 'AWSCURRENT secret' } });
+      const error = await failure.catch((e: Error) => e);
+      expect(String(error.message)).not.toContain(OLD_PASSWORD);
+      expect(lines.join('\n')).not.toContain(OLD_PASSWORD);
+      expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    },
+  );
+
+  it('alternating users: refuses a current secret without masterarn before writing', async () => {
+    const { invoke, sm } = setup({ strategy: alternatingUsers() });
+    await expect(invoke('createSecret')).rejects.toMatchObject({
+      name: 'SecretShapeError',
+      context: { key: 'masterarn' },
+    });
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('alternating users: the pending version names the other user', async () => {
+    const { invoke, sm } = setup({
+      strategy: alternatingUsers(),
+      values: { [CURRENT_ID]: secretJson({ username: 'app_clone', masterarn: 'arn:master' }) },
+    });
+    await invoke('createSecret');
+    const put = sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
+    expect(JSON.parse(put.SecretString!)).toMatchObject({ username: 'app', masterarn: 'arn:master' });
+  });
+});
+
+describe('setSecret', () => {
+  const pendingValues = (pending: Record<string, unknown> = {}, extra: Record<string, string> = {}) => ({
+    [CURRENT_ID]: secretJson(),
+    [TOKEN]: secretJson({ password: NEW_PASSWORD, ...pending }),
+    ...extra,
+  });
+
+  it('logs in with AWSCURRENT and sets the pending password', async () => {
+    const { invoke, adapter } = setup({ values: pendingValues() });
+    await invoke('setSecret');
+    expect(adapter.users.get('app')!.password).toBe(NEW_PASSWORD);
+    expect(adapter.calls).toEqual(['canLogin:app', 'canLogin:app', 'setPassword:app->app']);
+  });
+
+  it('does nothing when the pending password already logs in (a retry)', async () => {
+    const { invoke, adapter } = setup({ values: pendingValues(), users: { app: NEW_PASSWORD } });
+    await invoke('setSecret');
+    expect(adapter.calls).toEqual(['canLogin:app']);
+  });
+
+  it('falls back to AWSPREVIOUS when AWSCURRENT no longer logs in, reading it only then', async () => {
+    const versions = {
+      [CURRENT_ID]: ['AWSCURRENT'],
+      [PREVIOUS_ID]: ['AWSPREVIOUS'],
+      [TOKEN]: ['AWSPENDING'],
+    };
+    const values = pendingValues({}, { [PREVIOUS_ID]: secretJson({ password: PREV_PASSWORD }) });
+    const ok = setup({ versions, values, users: { app: OLD_PASSWORD } });
+    await ok.invoke('setSecret');
+    const readIds = ok.sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionId);
+    expect(readIds).not.toContain(PREVIOUS_ID);
+
+    const fallback = setup({ versions, values, users: { app: PREV_PASSWORD } });
+    await fallback.invoke('setSecret');
+    expect(fallback.adapter.users.get('app')!.password).toBe(NEW_PASSWORD);
+  });
+
+  it('fails with LoginFailedError when nothing logs in, and never logs a password', async () => {
+    const { invoke, lines } = setup({ values: pendingValues(), users: { app: 'something-else' } });
+    const error = await invoke('setSecret').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(LoginFailedError);
+    const text = lines.join('\n') + (error as Error).message;
+    for (const secret of [OLD_PASSWORD, NEW_PASSWORD, 'something-else']) expect(text).not.toContain(secret);
+  });
+
+  it.each([
+    ['username', { username: 'postgres' }],
+    ['host', { host: 'attacker.example' }],
+  ])('refuses a pending version naming another %s', async (key, pending) => {
+    const { invoke, adapter } = setup({ values: pendingValues(pending) });
+    await expect(invoke('setSecret')).rejects.toMatchObject({ name: 'UnsafeChangeError', context: { key } });
+    expect(adapter.calls).toEqual([]);
+  });
+
+  it('refuses when the pending version has no value yet', async () => {
+    const { invoke } = setup();
+    await expect(invoke('setSecret')).rejects.toThrow(/run createSecret first/);
+  });
+
+  it('propagates a database outage as a connection error, not a login failure', async () => {
+    const { invoke, adapter } = setup({ values: pendingValues() });
+    adapter.down = true;
+    await expect(invoke('setSecret')).rejects.toMatchObject({ name: 'DatabaseConnectionError' });
+  });
+
+  it('alternating users: the superuser sets the other user, created like the current one', async () => {
+    const values = {
+      [CURRENT_ID]: secretJson({ masterarn: 'arn:master' }),
+      [TOKEN]: secretJson({ username: 'app_clone', password: NEW_PASSWORD, masterarn: 'arn:master' }),
+      'arn:master:AWSCURRENT': secretJson({ username: 'admin', password: 'admin-pw' }),
+    };
+    const { invoke, adapter } = setup({ strategy: alternatingUsers(), values });
+    await invoke('setSecret');
+    expect(adapter.users.get('app_clone')).toEqual({ password: NEW_PASSWORD, like: 'app' });
+    expect(adapter.users.get('app')!.password).toBe(OLD_PASSWORD);
+  });
+
+  it('alternating users: refuses a superuser secret on another host', async () => {
+    const values = {
+      [CURRENT_ID]: secretJson({ masterarn: 'arn:master' }),
+      [TOKEN]: secretJson({ username: 'app_clone', password: NEW_PASSWORD, masterarn: 'arn:master' }),
+      'arn:master:AWSCURRENT': secretJson({ username: 'admin', password: 'admin-pw', host: 'other' }),
+    };
+    const { invoke } = setup({ strategy: alternatingUsers(), values });
+    await expect(invoke('setSecret')).rejects.toBeInstanceOf(UnsafeChangeError);
+  });
+});
+
+describe('testSecret', () => {
+  const values = { [CURRENT_ID]: secretJson(), [TOKEN]: secretJson({ password: NEW_PASSWORD }) };
+
+  it('passes when the pending credentials log in', async () => {
+    const { invoke, adapter } = setup({ values, users: { app: NEW_PASSWORD } });
+    await invoke('testSecret');
+    expect(adapter.calls).toEqual(['canLogin:app']);
+  });
+
+  it('retries a rejected login with bounded backoff, then fails with LoginFailedError', async () => {
+    const { invoke, adapter, lines } = setup({ values, loginRetry: { totalMs: 60, initialDelayMs: 10 } });
+    await expect(invoke('testSecret')).rejects.toBeInstanceOf(LoginFailedError);
+    expect(adapter.calls.length).toBeGreaterThanOrEqual(3);
+    expect(lines.filter((line) => line.includes('retrying')).length).toBe(adapter.calls.length - 1);
+  });
+
+  it('succeeds when the password change becomes visible during the retries', async () => {
+    const { invoke, adapter } = setup({ values, loginRetry: { totalMs: 2000, initialDelayMs: 5 } });
+    setTimeout(() => adapter.users.set('app', { password: NEW_PASSWORD }), 20);
+    await expect(invoke('testSecret')).resolves.toBeUndefined();
+  });
+});
+
+describe('finishSecret', () => {
+  it('moves AWSCURRENT from the current holder to the token, then removes AWSPENDING', async () => {
+    const { invoke, sm } = setup();
+    await invoke('finishSecret');
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((call) => call.args[0].input)).toEqual([
+      { SecretId: ARN, VersionStage: 'AWSCURRENT', MoveToVersionId: TOKEN, RemoveFromVersionId: CURRENT_ID },
+      { SecretId: ARN, VersionStage: 'AWSPENDING', RemoveFromVersionId: TOKEN },
+    ]);
+  });
+});
