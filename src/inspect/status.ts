@@ -1,0 +1,139 @@
+import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DatabaseAdapter, DatabaseSecret } from '../rotation/adapter.js';
+import { Stage } from '../rotation/constants.js';
+import { SecretShapeError } from '../shared/errors.js';
+
+interface VersionStatus {
+  versionId: string;
+  stages: string[];
+}
+
+type FindingCode =
+  | 'STALE_PENDING'
+  | 'ROTATION_DISABLED'
+  | 'NO_CURRENT'
+  | 'CURRENT_LOGIN_FAILED'
+  | 'PENDING_LOGS_IN'
+  | 'PENDING_USER_DIFFERS'
+  | 'SECRET_UNREADABLE';
+
+interface Finding {
+  code: FindingCode;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+/** What `rotation-kit status` shows: no secret value, only facts about it. */
+interface SecretStatus {
+  arn: string;
+  name: string;
+  rotationEnabled: boolean;
+  rotationLambdaArn?: string;
+  automaticallyAfterDays?: number;
+  lastRotatedDate?: Date;
+  nextRotationDate?: Date;
+  versions: VersionStatus[];
+  /** The version holding AWSPENDING without AWSCURRENT: it blocks the next RotateSecret. */
+  stalePendingVersionId?: string;
+  findings: Finding[];
+}
+
+interface StatusOptions {
+  client: SecretsManagerClient;
+  /** When given, the AWSCURRENT (and a stale AWSPENDING) credentials are tried against the database. */
+  adapter?: DatabaseAdapter;
+}
+
+async function readJson(client: SecretsManagerClient, secretId: string, versionId: string): Promise<unknown> {
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId }));
+  return out.SecretString === undefined ? undefined : JSON.parse(out.SecretString);
+}
+
+/**
+ * Reads a secret's versions and rotation settings and diagnoses what blocks or endangers rotation.
+ * Secret values are read only to try logins (with an adapter) and never returned.
+ */
+async function inspectSecret(secretId: string, options: StatusOptions): Promise<SecretStatus> {
+  const { client, adapter } = options;
+  const described = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  const versions = Object.entries(described.VersionIdsToStages ?? {}).map(([versionId, stages]) => ({
+    versionId,
+    stages,
+  }));
+  const holder = (stage: string) => versions.find((v) => v.stages.includes(stage))?.versionId;
+  const currentId = holder(Stage.Current);
+  const stale = versions.find((v) => v.stages.includes(Stage.Pending) && !v.stages.includes(Stage.Current));
+  const status: SecretStatus = {
+    arn: described.ARN ?? secretId,
+    name: described.Name ?? secretId,
+    rotationEnabled: described.RotationEnabled === true,
+    ...(described.RotationLambdaARN ? { rotationLambdaArn: described.RotationLambdaARN } : {}),
+    ...(described.RotationRules?.AutomaticallyAfterDays
+      ? { automaticallyAfterDays: described.RotationRules.AutomaticallyAfterDays }
+      : {}),
+    ...(described.LastRotatedDate ? { lastRotatedDate: described.LastRotatedDate } : {}),
+    ...(described.NextRotationDate ? { nextRotationDate: described.NextRotationDate } : {}),
+    versions,
+    ...(stale ? { stalePendingVersionId: stale.versionId } : {}),
+    findings: [],
+  };
+  const add = (code: FindingCode, severity: Finding['severity'], message: string) =>
+    status.findings.push({ code, severity, message });
+
+  if (!status.rotationEnabled)
+    add('ROTATION_DISABLED', 'warning', 'Rotation is not enabled for this secret.');
+  if (!currentId) add('NO_CURRENT', 'error', 'No version holds AWSCURRENT: the secret has no value.');
+  if (stale) {
+    add(
+      'STALE_PENDING',
+      'error',
+      `Version ${stale.versionId} holds AWSPENDING without AWSCURRENT: the next RotateSecret fails with "A previous rotation isn't complete". Run \`rotation-kit repair\`.`,
+    );
+  }
+  if (!currentId) return status;
+
+  let current: DatabaseSecret | undefined;
+  let pending: DatabaseSecret | undefined;
+  try {
+    const parse = (value: unknown) => (adapter ? adapter.parseSecret(value) : (value as DatabaseSecret));
+    current = parse(await readJson(client, status.arn, currentId));
+    const pendingValue = stale
+      ? await readJson(client, status.arn, stale.versionId).catch(() => undefined)
+      : undefined;
+    pending = pendingValue === undefined ? undefined : parse(pendingValue);
+  } catch (error) {
+    // Never echo a parse error's text: JSON.parse quotes the input, which is the secret.
+    const detail =
+      error instanceof SecretShapeError
+        ? error.message
+        : error instanceof SyntaxError
+          ? 'its SecretString is not valid JSON'
+          : `reading it failed with ${(error as Error).name}`;
+    add('SECRET_UNREADABLE', 'error', `A version could not be read or parsed: ${detail}`);
+    return status;
+  }
+  if (pending && current && pending.username !== current.username) {
+    add(
+      'PENDING_USER_DIFFERS',
+      'warning',
+      'The AWSPENDING version names a different username than AWSCURRENT (expected only with alternating users).',
+    );
+  }
+  if (adapter && current) {
+    if (!(await adapter.canLogin(current))) {
+      add('CURRENT_LOGIN_FAILED', 'error', 'The AWSCURRENT credentials do not log in to the database.');
+    }
+    if (pending && (await adapter.canLogin(pending))) {
+      add(
+        'PENDING_LOGS_IN',
+        'info',
+        'The AWSPENDING credentials log in: the database already has the new password (the rotation stopped after setSecret).',
+      );
+    }
+  }
+  return status;
+}
+
+export { inspectSecret };
+export type { Finding, FindingCode, SecretStatus, StatusOptions, VersionStatus };
