@@ -1,5 +1,5 @@
 import type { DatabaseAdapter, DatabaseSecret, PasswordChange } from '../rotation/adapter.js';
-import { DatabaseConnectionError, SecretShapeError } from '../shared/errors.js';
+import { DatabaseConnectionError, LoginFailedError, SecretShapeError } from '../shared/errors.js';
 
 /** One user of the in-memory database. */
 interface MemoryUser {
@@ -17,6 +17,9 @@ interface MemoryUser {
  * const db = createMemoryAdapter({ users: { app: 'old-password' } });
  * await db.canLogin({ engine: 'memory', host: 'h', port: 1, username: 'app', password: 'old-password' }); // true
  */
+/** A host name the memory adapter treats as unreachable. */
+const UNREACHABLE_HOST = 'unreachable.invalid';
+
 interface MemoryAdapter extends DatabaseAdapter<DatabaseSecret> {
   readonly users: Map<string, MemoryUser>;
   /** Every call, in order, for assertions: `canLogin:app`, `setPassword:app->app`, ... */
@@ -37,22 +40,28 @@ function createMemoryAdapter(init: { users?: Record<string, string> } = {}): Mem
     down: false,
     parseSecret(value) {
       const secret = value as Record<string, unknown>;
+      if (value === null || typeof value !== 'object')
+        throw new SecretShapeError('SecretString', 'a JSON object');
       for (const key of ['host', 'username', 'password'] as const) {
-        if (typeof secret[key] !== 'string' || secret[key] === '') throw new SecretShapeError(key, 'a non-empty string');
+        if (typeof secret[key] !== 'string' || secret[key] === '')
+          throw new SecretShapeError(key, 'a non-empty string');
       }
       const port = secret.port ?? 1;
-      if (typeof port !== 'number' || !Number.isInteger(port)) throw new SecretShapeError('port', 'an integer');
+      if (typeof port !== 'number' || !Number.isInteger(port))
+        throw new SecretShapeError('port', 'an integer');
       return { ...(secret as unknown as DatabaseSecret), engine: 'memory', port };
     },
     async canLogin(secret) {
       calls.push(`canLogin:${secret.username}`);
       assertUp();
+      if (secret.host === UNREACHABLE_HOST) throw new DatabaseConnectionError('memory database unreachable');
       return users.get(secret.username)?.password === secret.password;
     },
     async setPassword(login, change: PasswordChange) {
       calls.push(`setPassword:${login.username}->${change.username}`);
       assertUp();
-      if (users.get(login.username)?.password !== login.password) throw new Error('login rejected');
+      if (users.get(login.username)?.password !== login.password)
+        throw new LoginFailedError('login rejected');
       const user = users.get(change.username);
       if (!user) throw new Error(`no user ${change.username}`);
       user.password = change.password;
@@ -60,7 +69,8 @@ function createMemoryAdapter(init: { users?: Record<string, string> } = {}): Mem
     async ensureUserLike(admin, like, change) {
       calls.push(`ensureUserLike:${admin.username}:${like}->${change.username}`);
       assertUp();
-      if (users.get(admin.username)?.password !== admin.password) throw new Error('login rejected');
+      if (users.get(admin.username)?.password !== admin.password)
+        throw new LoginFailedError('login rejected');
       const existing = users.get(change.username);
       users.set(change.username, { password: change.password, like: existing?.like ?? like });
     },
@@ -71,5 +81,5 @@ function createMemoryAdapter(init: { users?: Record<string, string> } = {}): Mem
   return adapter;
 }
 
-export { createMemoryAdapter };
+export { UNREACHABLE_HOST, createMemoryAdapter };
 export type { MemoryAdapter, MemoryUser };

@@ -1,0 +1,207 @@
+import type { DatabaseAdapter, DatabaseSecret } from '../rotation/adapter.js';
+import { RotationError, SecretShapeError } from '../shared/errors.js';
+
+/** What the suite needs to exercise an adapter against a real server. */
+interface ConformanceTarget<S extends DatabaseSecret = DatabaseSecret> {
+  adapter: DatabaseAdapter<S>;
+  /** Creates (or resets) a login user with this password and returns its secret. */
+  createUser(username: string, password: string): Promise<S>;
+  /** Removes a user the suite created (optional clean-up). */
+  dropUser?(username: string): Promise<void>;
+  /** A superuser secret, for `ensureUserLike`. */
+  admin?: S;
+  /** A secret whose host/port nothing listens on: login checks must throw, not answer false. */
+  unreachable: S;
+  /** Usernames the engine must handle; defaults to quotes, spaces and unicode. */
+  trickyUsernames?: string[];
+}
+
+interface ConformanceCase {
+  name: string;
+  run(): Promise<void>;
+}
+
+/** A conformance check failed: the message says which rule. */
+class ConformanceError extends Error {
+  constructor(rule: string) {
+    super(`adapter conformance: ${rule}`);
+    this.name = 'ConformanceError';
+  }
+}
+
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const DEFAULT_TRICKY_USERNAMES = ['rk_quote"d', "rk_o'neil", 'rk with space', 'rk_ünïcødé_用户'];
+
+function check(condition: unknown, rule: string): asserts condition {
+  if (!condition) throw new ConformanceError(rule);
+}
+
+async function expectRejects(promise: Promise<unknown>, rule: string): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new ConformanceError(rule);
+}
+
+function assertNoSecretIn(error: unknown, secrets: string[], rule: string): void {
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+  for (const secret of secrets) check(!text.includes(secret), `${rule}: the error text contains a password`);
+}
+
+let counter = 0;
+const uniqueName = (base: string) => `${base}_${process.pid}_${++counter}`.slice(0, 60);
+
+/**
+ * The rules every adapter must follow, as plain async cases: run them from any test runner.
+ * They create users through `target.createUser`, so run them against a disposable server.
+ *
+ * @example
+ * import { adapterConformanceCases } from 'rotation-kit/testing';
+ * for (const c of adapterConformanceCases(target)) it(c.name, c.run);
+ */
+function adapterConformanceCases<S extends DatabaseSecret>(target: ConformanceTarget<S>): ConformanceCase[] {
+  const { adapter } = target;
+  const cases: ConformanceCase[] = [
+    {
+      name: 'parseSecret accepts a valid secret and keeps its credentials',
+      async run() {
+        const secret = await target.createUser(uniqueName('rk_parse'), 'Parse-Pa55');
+        const parsed = adapter.parseSecret(JSON.parse(JSON.stringify(secret)));
+        check(
+          parsed.username === secret.username && parsed.password === secret.password,
+          'parseSecret keeps credentials',
+        );
+      },
+    },
+    ...(['host', 'username', 'password'] as const).map((key) => ({
+      name: `parseSecret names a missing "${key}" with SecretShapeError`,
+      async run() {
+        const secret = { ...(await target.createUser(uniqueName('rk_shape'), 'Shape-Pa55-Value')) } as Record<
+          string,
+          unknown
+        >;
+        delete secret[key];
+        const error = await expectRejects(
+          Promise.resolve().then(() => adapter.parseSecret(secret)),
+          `missing ${key} is refused`,
+        );
+        check(error instanceof SecretShapeError, `missing ${key}: SecretShapeError`);
+        check((error as SecretShapeError).key === key, `missing ${key}: the error names "${key}"`);
+        assertNoSecretIn(error, ['Shape-Pa55-Value'], `missing ${key}`);
+      },
+    })),
+    {
+      name: 'parseSecret refuses a string port and a numeric password, naming the key, never the value',
+      async run() {
+        const secret = await target.createUser(uniqueName('rk_types'), 'Types-Pa55-Value');
+        const portError = await expectRejects(
+          Promise.resolve().then(() => adapter.parseSecret({ ...secret, port: String(secret.port) })),
+          'a string port is refused',
+        );
+        check(
+          portError instanceof SecretShapeError && portError.key === 'port',
+          'a string port names "port"',
+        );
+        const passwordError = await expectRejects(
+          Promise.resolve().then(() => adapter.parseSecret({ ...secret, password: 123456789 })),
+          'a numeric password is refused',
+        );
+        check(
+          passwordError instanceof SecretShapeError && passwordError.key === 'password',
+          'names "password"',
+        );
+        assertNoSecretIn(passwordError, ['123456789', 'Types-Pa55-Value'], 'numeric password');
+      },
+    },
+    {
+      name: 'canLogin: true for the right password, false for a wrong one',
+      async run() {
+        const secret = await target.createUser(uniqueName('rk_login'), 'Login-Pa55');
+        check((await adapter.canLogin(secret)) === true, 'the right password logs in');
+        check(
+          (await adapter.canLogin({ ...secret, password: 'Wrong-Pa55' })) === false,
+          'a wrong password is false',
+        );
+      },
+    },
+    {
+      name: 'canLogin throws a named error (not false) when the server is unreachable',
+      async run() {
+        const error = await expectRejects(
+          adapter.canLogin(target.unreachable),
+          'an unreachable server throws',
+        );
+        check(error instanceof RotationError, 'the error is a RotationError with a code');
+        assertNoSecretIn(error, [target.unreachable.password], 'unreachable');
+      },
+    },
+    {
+      name: 'setPassword: the new password logs in, the old one fails, and a repeat is harmless',
+      async run() {
+        const secret = await target.createUser(uniqueName('rk_set'), 'Old-Pa55');
+        const change = { username: secret.username, password: 'New-Pa55' + PUNCTUATION };
+        await adapter.setPassword(secret, change);
+        const updated = { ...secret, password: change.password };
+        check(await adapter.canLogin(updated), 'the new password logs in');
+        check(!(await adapter.canLogin(secret)), 'the old password no longer logs in');
+        await adapter.setPassword(updated, change);
+        check(await adapter.canLogin(updated), 'setting the same password again keeps it working');
+      },
+    },
+    {
+      name: 'setPassword handles usernames with quotes, spaces and unicode, and every punctuation character',
+      async run() {
+        for (const base of target.trickyUsernames ?? DEFAULT_TRICKY_USERNAMES) {
+          const secret = await target.createUser(base, 'Start-Pa55');
+          const password = `${PUNCTUATION} ${PUNCTUATION}`;
+          await adapter.setPassword(secret, { username: secret.username, password });
+          check(await adapter.canLogin({ ...secret, password }), `"${base}": the new password logs in`);
+          check(!(await adapter.canLogin(secret)), `"${base}": the old password fails`);
+          await target.dropUser?.(base);
+        }
+      },
+    },
+    {
+      name: 'setPassword with rejected credentials fails without echoing any password',
+      async run() {
+        const secret = await target.createUser(uniqueName('rk_reject'), 'Right-Pa55');
+        const wrong = { ...secret, password: 'Wrong-Login-Pa55' };
+        const error = await expectRejects(
+          adapter.setPassword(wrong, { username: secret.username, password: 'Target-Pa55' }),
+          'a rejected login fails',
+        );
+        assertNoSecretIn(error, ['Wrong-Login-Pa55', 'Target-Pa55', 'Right-Pa55'], 'rejected login');
+        check(await adapter.canLogin(secret), 'the password is unchanged');
+      },
+    },
+  ];
+  if (adapter.ensureUserLike && target.admin) {
+    const admin = target.admin;
+    const ensureUserLike = adapter.ensureUserLike.bind(adapter);
+    cases.push({
+      name: 'ensureUserLike creates the other user, idempotently, leaving the original alone',
+      async run() {
+        const original = await target.createUser(uniqueName('rk_orig'), 'Orig-Pa55');
+        const clone = `${original.username}_clone`;
+        await ensureUserLike(admin, original.username, { username: clone, password: 'Clone-Pa55-1' });
+        await ensureUserLike(admin, original.username, { username: clone, password: 'Clone-Pa55-2' });
+        check(
+          await adapter.canLogin({ ...original, username: clone, password: 'Clone-Pa55-2' }),
+          'the clone logs in',
+        );
+        check(
+          !(await adapter.canLogin({ ...original, username: clone, password: 'Clone-Pa55-1' })),
+          'old clone password fails',
+        );
+        check(await adapter.canLogin(original), 'the original still logs in with its own password');
+        await target.dropUser?.(clone);
+      },
+    });
+  }
+  return cases;
+}
+
+export { ConformanceError, PUNCTUATION, adapterConformanceCases };
+export type { ConformanceCase, ConformanceTarget };

@@ -1,0 +1,68 @@
+import { ConformanceError, adapterConformanceCases } from '../../../src/testing/conformance';
+import type { ConformanceTarget } from '../../../src/testing/conformance';
+import { UNREACHABLE_HOST, createMemoryAdapter } from '../../../src/testing/memory-adapter';
+import type { DatabaseSecret } from '../../../src/rotation/adapter';
+
+function memoryTarget(): ConformanceTarget<DatabaseSecret> & {
+  adapter: ReturnType<typeof createMemoryAdapter>;
+} {
+  const adapter = createMemoryAdapter({ users: { admin: 'admin-pw' } });
+  const secret = (username: string, password: string): DatabaseSecret => ({
+    engine: 'memory',
+    host: 'mem',
+    port: 1,
+    username,
+    password,
+  });
+  return {
+    adapter,
+    admin: secret('admin', 'admin-pw'),
+    unreachable: { ...secret('x', 'Unreachable-Pa55'), host: UNREACHABLE_HOST },
+    async createUser(username, password) {
+      adapter.users.set(username, { password });
+      return secret(username, password);
+    },
+    async dropUser(username) {
+      adapter.users.delete(username);
+    },
+  };
+}
+
+describe('adapter conformance suite, on the in-memory reference adapter', () => {
+  for (const c of adapterConformanceCases(memoryTarget())) it(c.name, c.run);
+});
+
+describe('the conformance suite catches broken adapters', () => {
+  const failingCase = async (target: ConformanceTarget<DatabaseSecret>, name: RegExp) => {
+    const found = adapterConformanceCases(target).find((c) => name.test(c.name));
+    expect(found).toBeDefined();
+    await expect(found!.run()).rejects.toBeInstanceOf(ConformanceError);
+  };
+
+  it('an adapter that answers false for an unreachable server', async () => {
+    const target = memoryTarget();
+    target.adapter.canLogin = async () => false;
+    await failingCase(target, /unreachable/);
+  });
+
+  it('an adapter whose setPassword does nothing', async () => {
+    const target = memoryTarget();
+    target.adapter.setPassword = async () => {};
+    await failingCase(target, /new password logs in, the old one fails/);
+  });
+
+  it('an adapter that echoes the password in its errors', async () => {
+    const target = memoryTarget();
+    target.adapter.setPassword = async (login) => {
+      throw new Error(`login failed for ${login.username} with ${login.password}`);
+    };
+    await failingCase(target, /without echoing/);
+  });
+
+  it('an adapter that accepts a string port', async () => {
+    const target = memoryTarget();
+    const parse = target.adapter.parseSecret.bind(target.adapter);
+    target.adapter.parseSecret = (value) => parse({ ...(value as object), port: 1 });
+    await failingCase(target, /string port/);
+  });
+});
