@@ -76,12 +76,13 @@ function setup(
     loginRetry: { totalMs: 0 },
     ...handlerOptions,
   } as RotationHandlerOptions);
-  const invoke = (step: string, extra: Record<string, unknown> = {}) =>
-    handler(
+  const invoke = async (step: string, extra: Record<string, unknown> = {}): Promise<void> => {
+    await handler(
       { Step: step, SecretId: ARN, ClientRequestToken: TOKEN, ...extra } as never,
       {} as never,
       () => {},
     );
+  };
   return { sm, adapter, lines, handler, invoke, values, versions };
 }
 
