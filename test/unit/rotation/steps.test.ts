@@ -99,7 +99,7 @@ describe('createSecret', () => {
       await expect(failure).rejects.toBeInstanceOf(SecretShapeError);
       await expect(failure).rejects.toMatchObject({ context: { key, where: 'AWSCURRENT secret' } });
       const error = await failure.catch((e: Error) => e);
-      expect(String(error.message)).not.toContain(OLD_PASSWORD);
+      expect(String((error as Error).message)).not.toContain(OLD_PASSWORD);
       expect(lines.join('\n')).not.toContain(OLD_PASSWORD);
       expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     },
