@@ -13,4 +13,5 @@ export type { LoginRetryOptions } from './steps/test-secret.js';
 export { alternatingUsers } from './strategies/alternating-users.js';
 export type { AlternatingUsersOptions } from './strategies/alternating-users.js';
 export { singleUser } from './strategies/single-user.js';
+export type { SingleUserOptions } from './strategies/single-user.js';
 export type { RotationStrategy } from './strategies/strategy.js';

@@ -1,4 +1,5 @@
-import { ConfigurationError, SecretShapeError, UnsafeChangeError } from '../../shared/errors.js';
+import { ConfigurationError, UnsafeChangeError } from '../../shared/errors.js';
+import { requireMasterArn } from './single-user.js';
 import type { DatabaseSecret } from '../adapter.js';
 import type { RotationContext } from '../context.js';
 import type { RotationStrategy } from './strategy.js';
@@ -22,16 +23,7 @@ function alternatingUsers(options: AlternatingUsersOptions = {}): RotationStrate
   const suffix = options.suffix ?? '_clone';
   const otherUser = (username: string): string =>
     username.endsWith(suffix) ? username.slice(0, -suffix.length) : username + suffix;
-  const masterArn = (secret: DatabaseSecret): string => {
-    if (typeof secret.masterarn !== 'string' || secret.masterarn.length === 0) {
-      throw new SecretShapeError(
-        'masterarn',
-        'the ARN of the superuser secret (a non-empty string)',
-        'AWSCURRENT secret',
-      );
-    }
-    return secret.masterarn;
-  };
+  const masterArn = requireMasterArn;
 
   return {
     name: 'alternating-users',

@@ -1,4 +1,4 @@
-import { LoginFailedError, UnsafeChangeError } from '../../shared/errors.js';
+import { LoginFailedError, SecretShapeError, UnsafeChangeError } from '../../shared/errors.js';
 import type { DatabaseSecret } from '../adapter.js';
 import type { RotationContext } from '../context.js';
 import type { RotationStrategy } from './strategy.js';
@@ -12,6 +12,17 @@ function assertSameIdentity(current: DatabaseSecret, pending: DatabaseSecret): v
   }
 }
 
+interface SingleUserOptions {
+  /**
+   * Who sets the password:
+   * - `self` (default): the user, logged in with AWSCURRENT, else AWSPREVIOUS; when neither logs in and
+   *   the secret has `masterarn`, the superuser it names sets it (a lost or already-changed password);
+   * - `superuser`: always the superuser named by `masterarn` (for users that may not change their
+   *   own password, e.g. restricted password management).
+   */
+  changedBy?: 'self' | 'superuser';
+}
+
 /**
  * Single user: the user logs in with its current password (AWSPREVIOUS as a fallback, for a
  * rotation that crashed after the database changed) and changes its own password.
@@ -21,10 +32,13 @@ function assertSameIdentity(current: DatabaseSecret, pending: DatabaseSecret): v
  * import { createPostgresAdapter } from 'rotation-kit/postgres';
  * export const handler = createRotationHandler({ adapter: createPostgresAdapter(), strategy: singleUser() });
  */
-function singleUser(): RotationStrategy {
+function singleUser(options: SingleUserOptions = {}): RotationStrategy {
+  const changedBy = options.changedBy ?? 'self';
   return {
     name: 'single-user',
-    validateCurrent() {},
+    validateCurrent(current) {
+      if (changedBy === 'superuser') requireMasterArn(current);
+    },
     nextSecret(current, _parsed, password) {
       return { ...current, password };
     },
@@ -36,6 +50,17 @@ function singleUser(): RotationStrategy {
         return;
       }
       const change = { username: pending.username, password: pending.password };
+      const bySuperuser = async () => {
+        const admin = await context.readOtherSecret(
+          requireMasterArn(current),
+          'superuser (masterarn) secret',
+        );
+        if (admin.host !== current.host) throw new UnsafeChangeError('host');
+        await adapter.setPassword(admin, change);
+        log.info('password changed', { loggedInWith: 'masterarn' });
+      };
+      if (changedBy === 'superuser') return bySuperuser();
+
       if (await adapter.canLogin(current)) {
         await adapter.setPassword(current, change);
         log.info('password changed', { loggedInWith: 'AWSCURRENT' });
@@ -50,6 +75,7 @@ function singleUser(): RotationStrategy {
           return;
         }
       }
+      if (current.masterarn) return bySuperuser();
       throw new LoginFailedError(
         `setSecret: none of AWSPENDING, AWSCURRENT${previous ? ', AWSPREVIOUS' : ''} can log in as the secret's user`,
         { secretId: context.secretId, step: context.step },
@@ -58,4 +84,16 @@ function singleUser(): RotationStrategy {
   };
 }
 
-export { assertSameIdentity, singleUser };
+function requireMasterArn(secret: DatabaseSecret): string {
+  if (typeof secret.masterarn !== 'string' || secret.masterarn.length === 0) {
+    throw new SecretShapeError(
+      'masterarn',
+      'the ARN of the superuser secret (a non-empty string)',
+      'AWSCURRENT secret',
+    );
+  }
+  return secret.masterarn;
+}
+
+export { assertSameIdentity, requireMasterArn, singleUser };
+export type { SingleUserOptions };

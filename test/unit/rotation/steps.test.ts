@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { LoginFailedError, SecretShapeError, UnsafeChangeError } from '../../../src/shared/errors';
 import { alternatingUsers } from '../../../src/rotation/strategies/alternating-users';
+import { singleUser } from '../../../src/rotation/strategies/single-user';
 import {
   ARN,
   CURRENT_ID,
@@ -244,5 +245,32 @@ describe('finishSecret', () => {
       { SecretId: ARN, VersionStage: 'AWSCURRENT', MoveToVersionId: TOKEN, RemoveFromVersionId: CURRENT_ID },
       { SecretId: ARN, VersionStage: 'AWSPENDING', RemoveFromVersionId: TOKEN },
     ]);
+  });
+});
+
+describe('setSecret by a superuser for a single user (masterarn)', () => {
+  const values = {
+    [CURRENT_ID]: secretJson({ masterarn: 'arn:master' }),
+    [TOKEN]: secretJson({ password: NEW_PASSWORD, masterarn: 'arn:master' }),
+    'arn:master:AWSCURRENT': secretJson({ username: 'admin', password: 'admin-pw' }),
+  };
+
+  it('changedBy superuser: the superuser sets the password, the user never logs in to change it', async () => {
+    const { invoke, adapter } = setup({ strategy: singleUser({ changedBy: 'superuser' }), values });
+    await invoke('setSecret');
+    expect(adapter.users.get('app')!.password).toBe(NEW_PASSWORD);
+    expect(adapter.calls).toEqual(['canLogin:app', 'setPassword:admin->app']);
+  });
+
+  it('changedBy superuser: refuses a current secret without masterarn in createSecret', async () => {
+    const { invoke, sm } = setup({ strategy: singleUser({ changedBy: 'superuser' }) });
+    await expect(invoke('createSecret')).rejects.toMatchObject({ context: { key: 'masterarn' } });
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('self: when the current password was lost, falls back to the superuser', async () => {
+    const { invoke, adapter } = setup({ values, users: { app: 'lost', admin: 'admin-pw' } });
+    await invoke('setSecret');
+    expect(adapter.users.get('app')!.password).toBe(NEW_PASSWORD);
   });
 });
