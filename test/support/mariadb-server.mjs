@@ -1,4 +1,7 @@
-// Placeholder until the MariaDB test server lands: resolves to no server.
-export async function startMariaDb() {
-  return null;
-}
+// Jest's globalSetup loads this ESM file; the implementation is CommonJS so test files can use it too.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { startMariaDb } = require('./mariadb-server.cjs');
+
+export { startMariaDb };
