@@ -82,6 +82,36 @@ class TlsRequiredError extends RotationError {
   }
 }
 
+/** The database refuses writes (a read replica, or read-only mode): a password cannot change there. */
+class ReadOnlyDatabaseError extends RotationError {
+  constructor(reason: string, context: ErrorContext = {}) {
+    super(
+      'READ_ONLY_DATABASE',
+      `The database is read-only (${reason}); refusing to change a password`,
+      context,
+    );
+  }
+}
+
+/** A database role (user) the change needs does not exist. */
+class RoleNotFoundError extends RotationError {
+  constructor(role: string) {
+    super('ROLE_NOT_FOUND', `The database role "${role}" does not exist`, { role });
+  }
+}
+
+/** Alternating users: the first user's privileges cannot be copied to the second (unknown form, no such user). */
+class PrivilegeCopyError extends RotationError {
+  constructor(from: string, to: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      'PRIVILEGE_COPY',
+      `Cannot copy the privileges of "${from}" to "${to}": ${detail}`,
+      { from, to },
+      options,
+    );
+  }
+}
+
 /** Options or environment variables given to the library are invalid. */
 class ConfigurationError extends RotationError {
   constructor(setting: string, expected: string) {
@@ -89,11 +119,27 @@ class ConfigurationError extends RotationError {
   }
 }
 
+/** The local Secrets Manager's data file is unreadable, corrupt or truncated: refused, never reset. */
+class DataFileError extends RotationError {
+  constructor(path: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      'DATA_FILE',
+      `The local Secrets Manager data file ${path} is refused: ${detail}. Repair or move the file; it is never reset automatically.`,
+      { path },
+      options,
+    );
+  }
+}
+
 export {
   ConfigurationError,
+  DataFileError,
   DatabaseConnectionError,
   InvalidEventError,
   LoginFailedError,
+  PrivilegeCopyError,
+  ReadOnlyDatabaseError,
+  RoleNotFoundError,
   RotationError,
   RotationNotEnabledError,
   SecretShapeError,
