@@ -1,0 +1,5 @@
+/** `rotation-kit/testing`: test your own rotations and adapters the way AWS runs them. */
+export { ConformanceError, PUNCTUATION, adapterConformanceCases } from './conformance.js';
+export type { ConformanceCase, ConformanceTarget } from './conformance.js';
+export { UNREACHABLE_HOST, createMemoryAdapter } from './memory-adapter.js';
+export type { MemoryAdapter, MemoryUser } from './memory-adapter.js';
