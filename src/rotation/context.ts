@@ -94,6 +94,16 @@ class RotationContext<S extends DatabaseSecret = DatabaseSecret> {
     return this.parse(value, where).secret;
   }
 
+  /** Validates a secret's JSON with the adapter; a SecretShapeError says which secret (`where`). */
+  parseSecret(raw: Record<string, unknown>, where: string): S {
+    try {
+      return this.adapter.parseSecret(raw);
+    } catch (error) {
+      if (error instanceof SecretShapeError) throw new SecretShapeError(error.key, error.expected, where);
+      throw error;
+    }
+  }
+
   private async readVersion(versionId: string, label: string): Promise<LoadedSecret<S> | undefined> {
     const value = await this.secrets.readVersion(this.secretId, versionId);
     return value === undefined ? undefined : { versionId, ...this.parse(value, `${label} secret`) };
@@ -109,12 +119,10 @@ class RotationContext<S extends DatabaseSecret = DatabaseSecret> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SecretShapeError('SecretString', 'a JSON object', where);
     }
-    try {
-      return { raw: raw as Record<string, unknown>, secret: this.adapter.parseSecret(raw) };
-    } catch (error) {
-      if (error instanceof SecretShapeError) throw new SecretShapeError(error.key, error.expected, where);
-      throw error;
-    }
+    return {
+      raw: raw as Record<string, unknown>,
+      secret: this.parseSecret(raw as Record<string, unknown>, where),
+    };
   }
 }
 

@@ -15,6 +15,9 @@ async function createSecret(context: RotationContext): Promise<void> {
   }
   const password = await secrets.randomPassword(context.passwordRequest);
   const next = context.strategy.nextSecret(current.raw, current.secret, password);
+  // The next secret must satisfy the adapter too (e.g. `<user>_clone` within the engine's name limit)
+  // before it is written: a version that setSecret could never apply would block the rotation.
+  context.parseSecret(next, 'next (AWSPENDING) secret');
   const outcome = await secrets.putPending(
     secretId,
     token,

@@ -274,3 +274,22 @@ describe('setSecret by a superuser for a single user (masterarn)', () => {
     expect(adapter.users.get('app')!.password).toBe(NEW_PASSWORD);
   });
 });
+
+describe('createSecret validates the next secret before writing it', () => {
+  it('refuses a next username the adapter cannot accept, writing nothing', async () => {
+    const { invoke, sm, adapter } = setup({
+      strategy: alternatingUsers(),
+      values: { [CURRENT_ID]: secretJson({ masterarn: 'arn:master' }) },
+    });
+    const parse = adapter.parseSecret.bind(adapter);
+    adapter.parseSecret = (value) => {
+      const parsed = parse(value);
+      if (parsed.username.length > 6) throw new SecretShapeError('username', 'at most 6 characters');
+      return parsed;
+    };
+    await expect(invoke('createSecret')).rejects.toMatchObject({
+      context: { key: 'username', where: 'next (AWSPENDING) secret' },
+    });
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+});
