@@ -1,0 +1,5 @@
+/**
+ * The CLI's commands: one export line each. `main.ts` registers every registration exported here,
+ * so adding a command is adding its line.
+ */
+export { registerServe } from './serve.js';

@@ -1,0 +1,41 @@
+import type { Operation } from './context.js';
+import { getRandomPassword } from './randomPassword.js';
+import { cancelRotateSecret, rotateSecret } from './rotation.js';
+import { createSecret, deleteSecret, describeSecret, restoreSecret, updateSecret } from './secrets.js';
+import { tagResource, untagResource } from './tags.js';
+import { listSecrets } from './listing.js';
+import { batchGetSecretValue, getSecretValue, putSecretValue } from './values.js';
+import { listSecretVersionIds, updateSecretVersionStage } from './versions.js';
+
+/** Every operation the local service answers, by its X-Amz-Target name. */
+const OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
+  BatchGetSecretValue: batchGetSecretValue,
+  CancelRotateSecret: cancelRotateSecret,
+  CreateSecret: createSecret,
+  DeleteSecret: deleteSecret,
+  DescribeSecret: describeSecret,
+  GetRandomPassword: getRandomPassword,
+  GetSecretValue: getSecretValue,
+  ListSecretVersionIds: listSecretVersionIds,
+  ListSecrets: listSecrets,
+  PutSecretValue: putSecretValue,
+  RestoreSecret: restoreSecret,
+  RotateSecret: rotateSecret,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  UpdateSecret: updateSecret,
+  UpdateSecretVersionStage: updateSecretVersionStage,
+});
+
+/** Real operations of the service that this test double does not implement. */
+const UNSUPPORTED_OPERATIONS: ReadonlySet<string> = new Set([
+  'DeleteResourcePolicy',
+  'GetResourcePolicy',
+  'PutResourcePolicy',
+  'ValidateResourcePolicy',
+  'RemoveRegionsFromReplication',
+  'ReplicateSecretToRegions',
+  'StopReplicationToReplica',
+]);
+
+export { OPERATIONS, UNSUPPORTED_OPERATIONS };

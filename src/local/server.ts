@@ -1,0 +1,177 @@
+import type { AddressInfo } from 'node:net';
+import { ConfigurationError, DataFileError } from '../shared/errors.js';
+import { silentLogger } from '../shared/logger.js';
+import type { Logger } from '../shared/logger.js';
+import type { RotationFunction } from './lambda/functions.js';
+import type { RotationTracker } from './lambda/rotationRunner.js';
+import { createSecretsManagerHttpServer } from './protocol/httpServer.js';
+import { SecretsManagerService } from './service.js';
+import { DataFile, writeAtomically } from './store/dataFile.js';
+import { SnapshotFormatError, fromSnapshot, serializeSnapshot } from './store/snapshot.js';
+
+interface LocalSecretsManagerOptions {
+  /** TCP port; default 0 (a free port, see `endpoint`). */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /**
+   * Keep the state in this JSON file: every acknowledged write is on disk (fsync, atomic rename)
+   * before the response. Default: memory only. The file holds secret values unencrypted.
+   */
+  dataFile?: string;
+  /** Region in ARNs; default `us-east-1`. */
+  region?: string;
+  /** Account in ARNs; default `123456789012`. */
+  accountId?: string;
+  /** Rotation functions by Lambda ARN: in-process handlers or `http(s)://` invoke URLs. */
+  functions?: Record<string, RotationFunction>;
+  /** Where the server logs (operations, rotation steps; never values). Default: silent. */
+  logger?: Logger;
+  /** Epoch-milliseconds clock; default `Date.now`. For tests of time-bound rules. */
+  clock?: () => number;
+}
+
+/** A running local Secrets Manager. */
+interface LocalSecretsManager {
+  /** `http://host:port`: pass as `endpoint` to the SDK or `--endpoint-url` to the AWS CLI. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** A ready `SecretsManagerClient` configuration: endpoint, region and dummy credentials. */
+  readonly clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  /** Await or observe the rotations RotateSecret starts. */
+  readonly rotations: RotationTracker;
+  /** Makes `arn` invocable as a rotation function (replacing any earlier registration). */
+  registerFunction(arn: string, fn: RotationFunction): void;
+  /** Stops listening, lets running rotations end, flushes the data file. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const DEFAULTS = { host: '127.0.0.1', region: 'us-east-1', accountId: '123456789012' } as const;
+
+function checkOptions(options: LocalSecretsManagerOptions): void {
+  const { port, region, accountId } = options;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw new ConfigurationError('port', 'an integer from 0 to 65535');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new ConfigurationError('region', 'a region name such as us-east-1');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new ConfigurationError('accountId', 'twelve digits');
+}
+
+/** Loads the data file into the service, or creates it; refuses a file it cannot trust. */
+async function openDataFile(path: string, service: SecretsManagerService): Promise<DataFile> {
+  const serialize = () => serializeSnapshot(service.scope, service.state.records());
+  let text: string | undefined;
+  try {
+    text = await DataFile.read(path);
+  } catch (error) {
+    throw new DataFileError(path, `it cannot be read (${(error as Error).message})`, { cause: error });
+  }
+  if (text === undefined) {
+    // Create it now, so a bad path fails at start rather than at the first write.
+    try {
+      await writeAtomically(path, serialize());
+    } catch (error) {
+      throw new DataFileError(path, `it cannot be written (${(error as Error).message})`, { cause: error });
+    }
+  } else {
+    try {
+      service.state.replaceAll(fromSnapshot(text, service.scope));
+    } catch (error) {
+      if (error instanceof SnapshotFormatError)
+        throw new DataFileError(path, error.message, { cause: error });
+      throw error;
+    }
+  }
+  return new DataFile(path, serialize);
+}
+
+/**
+ * Starts a local Secrets Manager: a test double that speaks the service's wire protocol, so the
+ * real AWS SDK and the AWS CLI work against it unchanged. It keeps values unencrypted: never use
+ * it for real secrets.
+ *
+ * @example
+ * ```ts
+ * import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+ * import { startLocalSecretsManager } from 'rotation-kit/local';
+ *
+ * const server = await startLocalSecretsManager(); // memory only, a free port on 127.0.0.1
+ * const client = new SecretsManagerClient(server.clientConfig);
+ * // ... CreateSecret, RotateSecret, then: await server.rotations.waitFor('my-secret');
+ * await server.stop();
+ * ```
+ */
+async function startLocalSecretsManager(
+  options: LocalSecretsManagerOptions = {},
+): Promise<LocalSecretsManager> {
+  checkOptions(options);
+  const region = options.region ?? DEFAULTS.region;
+  const accountId = options.accountId ?? DEFAULTS.accountId;
+  const host = options.host ?? DEFAULTS.host;
+  const logger = options.logger ?? silentLogger;
+  const service = new SecretsManagerService({ region, accountId }, options.clock ?? Date.now, logger);
+  for (const [arn, fn] of Object.entries(options.functions ?? {})) service.functions.register(arn, fn);
+  if (options.dataFile !== undefined) service.attachDataFile(await openDataFile(options.dataFile, service));
+
+  const http = createSecretsManagerHttpServer(
+    (operation, input) => service.dispatch(operation, input),
+    logger,
+  );
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info('local Secrets Manager listening', { endpoint, dataFile: options.dataFile });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      // Requests under way finish; then any connection still open is cut.
+      const cut = setTimeout(() => http.closeAllConnections(), 1000);
+      await service.rotations.stop();
+      await closed;
+      clearTimeout(cut);
+      await service.flush();
+      logger.info('local Secrets Manager stopped', { endpoint });
+    })());
+
+  const resolveArn = (secretId: string): string => {
+    const secret = service.state.find(secretId);
+    if (!secret)
+      throw new ConfigurationError('secretId', `an existing secret (no secret matches ${secretId})`);
+    return secret.arn;
+  };
+
+  return {
+    endpoint,
+    port,
+    region,
+    accountId,
+    clientConfig: { endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    rotations: {
+      waitFor: async (secretId, waitOptions) =>
+        service.rotations.find(resolveArn(secretId), waitOptions?.token),
+      last: (secretId) => service.rotations.last(resolveArn(secretId)),
+      onFinished: (listener) => service.rotations.onFinished(listener),
+    },
+    registerFunction: (arn, fn) => service.functions.register(arn, fn),
+    stop,
+  };
+}
+
+export { startLocalSecretsManager };
+export type { LocalSecretsManager, LocalSecretsManagerOptions };

@@ -1,0 +1,186 @@
+import type { RotationRules, SecretRecord, SecretValue, Tag, VersionRecord } from './model.js';
+import type { ServiceScope } from './state.js';
+
+/**
+ * The data file's JSON form, and a strict reader for it: a file that is not exactly what this
+ * module writes is refused with the reason, never silently replaced by an empty state.
+ */
+const FORMAT = 'rotation-kit/local-secrets-manager';
+const FORMAT_VERSION = 1;
+
+interface VersionJson {
+  id: string;
+  created: number;
+  stages: string[];
+  lastAccessed?: number;
+  string?: string;
+  binary?: string;
+}
+
+/** A secret as the file stores it (documentation of the format; the writer builds it as text). */
+interface SecretJson {
+  arn: string;
+  name: string;
+  created: number;
+  lastChanged: number;
+  description?: string;
+  kmsKeyId?: string;
+  type?: string;
+  lastAccessed?: number;
+  deletionDate?: number;
+  rotationEnabled?: boolean;
+  rotationLambdaArn?: string;
+  rotationRules?: RotationRules;
+  lastRotated?: number;
+  nextRotation?: number;
+  tags?: Tag[];
+  versions: VersionJson[];
+}
+
+interface SnapshotJson {
+  format: typeof FORMAT;
+  formatVersion: typeof FORMAT_VERSION;
+  region: string;
+  accountId: string;
+  secrets: SecretJson[];
+}
+
+function versionToJson(version: VersionRecord): VersionJson {
+  const { value, ...rest } = version;
+  const json: VersionJson = { ...rest, stages: [...version.stages] };
+  if (value?.kind === 'string') json.string = value.text;
+  if (value?.kind === 'binary') json.binary = value.bytes.toString('base64');
+  return json;
+}
+
+/**
+ * A version's JSON is cached: versions only ever change their labels, their last access day, or
+ * (the rotation placeholder) gain a value, so those make the cache key. A flush then costs little
+ * more than joining strings, however many versions have accumulated.
+ */
+const versionJsonCache = new WeakMap<VersionRecord, { key: string; json: string }>();
+
+function versionJson(version: VersionRecord): string {
+  const key = `${version.stages.join('\u0000')}|${version.lastAccessed ?? ''}|${version.value ? 'v' : ''}`;
+  const cached = versionJsonCache.get(version);
+  if (cached?.key === key) return cached.json;
+  const json = JSON.stringify(versionToJson(version));
+  versionJsonCache.set(version, { key, json });
+  return json;
+}
+
+/** The data file's text for the whole state. */
+function serializeSnapshot(scope: ServiceScope, secrets: readonly SecretRecord[]): string {
+  const header: Omit<SnapshotJson, 'secrets'> = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    region: scope.region,
+    accountId: scope.accountId,
+  };
+  const secretsJson = secrets.map(({ versions, ...fields }) => {
+    const head = JSON.stringify(fields);
+    const versionsJson = [...versions.values()].map(versionJson).join(',');
+    return `${head.slice(0, -1)},"versions":[${versionsJson}]}`;
+  });
+  return `${JSON.stringify(header).slice(0, -1)},"secrets":[${secretsJson.join(',')}]}`;
+}
+
+/** Why a data file was refused. */
+class SnapshotFormatError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'SnapshotFormatError';
+  }
+}
+
+function expect(condition: boolean, detail: string): asserts condition {
+  if (!condition) throw new SnapshotFormatError(detail);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+
+function readVersion(json: unknown, where: string): VersionRecord {
+  expect(isRecord(json), `${where} is not an object`);
+  expect(isString(json.id) && json.id.length > 0, `${where}.id is missing`);
+  expect(isNumber(json.created), `${where}.created is not a number`);
+  expect(
+    Array.isArray(json.stages) && json.stages.every(isString),
+    `${where}.stages is not a list of labels`,
+  );
+  expect(optional(json.lastAccessed, isNumber), `${where}.lastAccessed is not a number`);
+  expect(optional(json.string, isString), `${where}.string is not text`);
+  expect(optional(json.binary, isString), `${where}.binary is not base64 text`);
+  expect(
+    json.string === undefined || json.binary === undefined,
+    `${where} has both a string and a binary value`,
+  );
+  let value: SecretValue | undefined;
+  if (isString(json.string)) value = { kind: 'string', text: json.string };
+  if (isString(json.binary)) value = { kind: 'binary', bytes: Buffer.from(json.binary, 'base64') };
+  return {
+    id: json.id,
+    created: json.created,
+    stages: [...(json.stages as string[])],
+    ...(isNumber(json.lastAccessed) ? { lastAccessed: json.lastAccessed } : {}),
+    ...(value ? { value } : {}),
+  };
+}
+
+function readSecret(json: unknown, where: string): SecretRecord {
+  expect(isRecord(json), `${where} is not an object`);
+  expect(isString(json.arn) && isString(json.name), `${where} lacks its arn or name`);
+  expect(isNumber(json.created) && isNumber(json.lastChanged), `${where} lacks its dates`);
+  for (const key of ['description', 'kmsKeyId', 'type', 'rotationLambdaArn'])
+    expect(optional(json[key], isString), `${where}.${key} is not text`);
+  for (const key of ['lastAccessed', 'deletionDate', 'lastRotated', 'nextRotation'])
+    expect(optional(json[key], isNumber), `${where}.${key} is not a number`);
+  expect(
+    optional(json.rotationEnabled, (v) => typeof v === 'boolean'),
+    `${where}.rotationEnabled is not a boolean`,
+  );
+  expect(optional(json.rotationRules, isRecord), `${where}.rotationRules is not an object`);
+  expect(
+    optional(
+      json.tags,
+      (v) => Array.isArray(v) && v.every((t) => isRecord(t) && isString(t.Key) && isString(t.Value)),
+    ),
+    `${where}.tags is not a list of tags`,
+  );
+  expect(Array.isArray(json.versions), `${where}.versions is not a list`);
+  const versions = new Map<string, VersionRecord>();
+  json.versions.forEach((v, i) => {
+    const version = readVersion(v, `${where}.versions[${i}]`);
+    versions.set(version.id, version);
+  });
+  const { versions: _ignored, ...fields } = json;
+  return { ...(fields as unknown as Omit<SecretRecord, 'versions'>), versions };
+}
+
+/** Parses and checks a data file's text; throws SnapshotFormatError naming what is wrong. */
+function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotFormatError(
+      `it is not valid JSON (${(error as Error).message}); it may be truncated or corrupt`,
+    );
+  }
+  expect(isRecord(json) && json.format === FORMAT, `it is not a ${FORMAT} data file`);
+  expect(
+    json.formatVersion === FORMAT_VERSION,
+    `its formatVersion ${String(json.formatVersion)} is not ${FORMAT_VERSION}`,
+  );
+  expect(
+    json.region === scope.region && json.accountId === scope.accountId,
+    `it holds secrets of region ${String(json.region)} and account ${String(json.accountId)}, not ${scope.region} and ${scope.accountId}`,
+  );
+  expect(Array.isArray(json.secrets), 'its secrets member is not a list');
+  return json.secrets.map((secret, i) => readSecret(secret, `secrets[${i}]`));
+}
+
+export { SnapshotFormatError, fromSnapshot, serializeSnapshot };
