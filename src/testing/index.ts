@@ -3,3 +3,12 @@ export { ConformanceError, PUNCTUATION, adapterConformanceCases } from './confor
 export type { ConformanceCase, ConformanceTarget } from './conformance.js';
 export { UNREACHABLE_HOST, createMemoryAdapter } from './memory-adapter.js';
 export type { MemoryAdapter, MemoryUser } from './memory-adapter.js';
+export { FaultPoint, InjectedFaultError, adapterWithFaults } from './faults.js';
+export type { Fault } from './faults.js';
+export { RotationHarness, createRotationHarness } from './harness.js';
+export type {
+  HandlerDependencies,
+  InvocationResult,
+  RotationHarnessOptions,
+  SecretSnapshot,
+} from './harness.js';
