@@ -58,7 +58,7 @@ function alternatingUsers(options: AlternatingUsersOptions = {}): RotationStrate
         username: pending.username,
         password: pending.password,
       });
-      log.info('password changed', { user: pending.username === current.username ? 'current' : 'alternate' });
+      log.info('password set on the alternate user');
     },
   };
 }
