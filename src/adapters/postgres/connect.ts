@@ -27,6 +27,22 @@ interface ConnectionSettings {
 /** SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification. */
 const AUTHENTICATION_FAILED = new Set(['28P01', '28000']);
 
+/**
+ * PgBouncer answers every error of its own with SQLSTATE 08P01, a refused login included; these are
+ * its texts for one. ("SSL required" is 08P01 too and stays a connection error.)
+ */
+const POOLER_LOGIN_REFUSED = new Set([
+  'SASL authentication failed',
+  'password authentication failed',
+  'no such user',
+]);
+
+function loginRefused(error: unknown, state: string | undefined): boolean {
+  if (state !== undefined && AUTHENTICATION_FAILED.has(state)) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return state === '08P01' && typeof message === 'string' && POOLER_LOGIN_REFUSED.has(message);
+}
+
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
@@ -53,7 +69,7 @@ function connectFailure(error: unknown, secret: PostgresSecret, mode: TlsMode): 
     username: secret.username,
   };
   const state = sqlState(error);
-  if (state !== undefined && AUTHENTICATION_FAILED.has(state)) {
+  if (loginRefused(error, state)) {
     return new LoginFailedError(
       `PostgreSQL at ${where} rejected the login of "${secret.username}": ${describe(error, [secret.password])}`,
       { ...context, sqlState: state },
