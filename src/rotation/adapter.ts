@@ -42,7 +42,9 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
   /**
    * Connects as `login` and sets `change.username`'s password. `login` is the same user for the
    * single-user strategy, a superuser otherwise. Safe for any username and password (quoted, never
-   * concatenated). Always closes its connection.
+   * concatenated). Throws `LoginFailedError` when the server rejects `login`'s credentials (the
+   * engine then falls back to other credentials), another named error for anything else. Always
+   * closes its connection.
    */
   setPassword(login: S, change: PasswordChange): Promise<void>;
 

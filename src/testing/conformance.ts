@@ -1,5 +1,5 @@
 import type { DatabaseAdapter, DatabaseSecret } from '../rotation/adapter.js';
-import { RotationError, SecretShapeError } from '../shared/errors.js';
+import { LoginFailedError, RotationError, SecretShapeError } from '../shared/errors.js';
 
 /** What the suite needs to exercise an adapter against a real server. */
 interface ConformanceTarget<S extends DatabaseSecret = DatabaseSecret> {
@@ -164,13 +164,17 @@ function adapterConformanceCases<S extends DatabaseSecret>(target: ConformanceTa
       },
     },
     {
-      name: 'setPassword with rejected credentials fails without echoing any password',
+      name: 'setPassword with rejected credentials fails with LoginFailedError, without echoing any password',
       async run() {
         const secret = await target.createUser(uniqueName('rk_reject'), 'Right-Pa55');
         const wrong = { ...secret, password: 'Wrong-Login-Pa55' };
         const error = await expectRejects(
           adapter.setPassword(wrong, { username: secret.username, password: 'Target-Pa55' }),
           'a rejected login fails',
+        );
+        check(
+          error instanceof LoginFailedError,
+          'a rejected login is a LoginFailedError (the engine falls back on it)',
         );
         assertNoSecretIn(error, ['Wrong-Login-Pa55', 'Target-Pa55', 'Right-Pa55'], 'rejected login');
         check(await adapter.canLogin(secret), 'the password is unchanged');

@@ -61,19 +61,22 @@ function singleUser(options: SingleUserOptions = {}): RotationStrategy {
       };
       if (changedBy === 'superuser') return bySuperuser();
 
-      if (await adapter.canLogin(current)) {
-        await adapter.setPassword(current, change);
-        log.info('password changed', { loggedInWith: 'AWSCURRENT' });
-        return;
-      }
+      // setPassword logs in as `login` itself and throws LoginFailedError when that login is
+      // rejected: no separate login check first, one connection fewer per rotation.
+      const changeAs = async (login: S, label: string): Promise<boolean> => {
+        try {
+          await adapter.setPassword(login, change);
+        } catch (error) {
+          if (error instanceof LoginFailedError) return false;
+          throw error;
+        }
+        log.info('password changed', { loggedInWith: label });
+        return true;
+      };
+      if (await changeAs(current, 'AWSCURRENT')) return;
       const previous = await context.readPrevious();
       if (previous && previous.secret.username === current.username) {
-        const fallback = { ...current, password: previous.secret.password };
-        if (await adapter.canLogin(fallback)) {
-          await adapter.setPassword(fallback, change);
-          log.info('password changed', { loggedInWith: 'AWSPREVIOUS' });
-          return;
-        }
+        if (await changeAs({ ...current, password: previous.secret.password }, 'AWSPREVIOUS')) return;
       }
       if (current.masterarn) return bySuperuser();
       throw new LoginFailedError(

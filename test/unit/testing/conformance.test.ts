@@ -2,6 +2,7 @@ import { ConformanceError, adapterConformanceCases } from '../../../src/testing/
 import type { ConformanceTarget } from '../../../src/testing/conformance';
 import { UNREACHABLE_HOST, createMemoryAdapter } from '../../../src/testing/memory-adapter';
 import type { DatabaseSecret } from '../../../src/rotation/adapter';
+import { LoginFailedError } from '../../../src/shared/errors';
 
 function memoryTarget(): ConformanceTarget<DatabaseSecret> & {
   adapter: ReturnType<typeof createMemoryAdapter>;
@@ -54,7 +55,15 @@ describe('the conformance suite catches broken adapters', () => {
   it('an adapter that echoes the password in its errors', async () => {
     const target = memoryTarget();
     target.adapter.setPassword = async (login) => {
-      throw new Error(`login failed for ${login.username} with ${login.password}`);
+      throw new LoginFailedError(`login failed for ${login.username} with ${login.password}`);
+    };
+    await failingCase(target, /without echoing/);
+  });
+
+  it('an adapter whose rejected login is not a LoginFailedError', async () => {
+    const target = memoryTarget();
+    target.adapter.setPassword = async () => {
+      throw new Error('access denied');
     };
     await failingCase(target, /without echoing/);
   });
