@@ -3,13 +3,14 @@
  */
 import type { DatabaseAdapter, PasswordChange } from '../../rotation/adapter.js';
 import { ConfigurationError, LoginFailedError } from '../../shared/errors.js';
+import { secretTlsMode } from '../shared/secret-fields.js';
+import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
 import { assertWritable, cloneAccount, setAccountPassword } from './accounts.js';
 import { defaultDriver, withSession } from './connect.js';
 import type { ConnectSettings, MySqlDriver, Session } from './connect.js';
 import type { Account } from './grants.js';
-import { MYSQL_ENGINES, parseMySqlSecret, secretTlsMode } from './secret.js';
+import { MYSQL_ENGINES, parseMySqlSecret } from './secret.js';
 import type { MySqlSecret } from './secret.js';
-import { checkTlsMode, effectiveTlsMode, loadCaBundle } from './tls.js';
 import type { MySqlTlsOptions } from './tls.js';
 
 interface MySqlAdapterOptions {

@@ -10,10 +10,11 @@ import {
   ReadOnlyDatabaseError,
   TlsRequiredError,
 } from '../../shared/errors.js';
+import type { TlsMode } from '../shared/tls-settings.js';
 import type { MySqlSecret } from './secret.js';
 import { scrub } from './sql.js';
 import { driverTlsConfig, tlsFailureDetail, unverifiableHost } from './tls.js';
-import type { DriverTlsConfig, TlsMode } from './tls.js';
+import type { DriverTlsConfig } from './tls.js';
 
 /** The slice of a mysql2/promise connection this adapter calls. */
 interface MySqlConnection {

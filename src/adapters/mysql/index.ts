@@ -10,7 +10,9 @@ export {
 } from './adapter.js';
 export type { MySqlAdapterOptions } from './adapter.js';
 export type { MySqlConnection, MySqlConnectionConfig, MySqlDriver } from './connect.js';
-export { MYSQL_ENGINES, parseMySqlSecret, secretTlsMode } from './secret.js';
+export { MYSQL_ENGINES, parseMySqlSecret } from './secret.js';
 export type { MySqlEngine, MySqlSecret } from './secret.js';
-export { CA_BUNDLE_ENV, CA_BUNDLE_FILE_ENV, DEFAULT_TLS_MODE, TLS_MODES } from './tls.js';
-export type { MySqlTlsOptions, TlsMode } from './tls.js';
+export { secretTlsMode } from '../shared/secret-fields.js';
+export { CA_BUNDLE_ENV, CA_BUNDLE_FILE_ENV, DEFAULT_TLS_MODE, TLS_MODES } from '../shared/tls-settings.js';
+export type { TlsMode } from '../shared/tls-settings.js';
+export type { MySqlTlsOptions } from './tls.js';

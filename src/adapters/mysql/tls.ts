@@ -1,36 +1,16 @@
 /**
- * TLS for MySQL/MariaDB connections, with the PostgreSQL adapter's names and precedence: the
- * `tls.mode` option, else the secret's `sslmode`/`ssl`, else `verify-full`; the CA bundle from
- * `tls.ca`, `ROTATION_KIT_CA_BUNDLE` or `ROTATION_KIT_CA_BUNDLE_FILE`. There is no "prefer" mode:
- * a mode that asks for TLS gets it or fails with `TlsRequiredError`, never falls back to plaintext.
+ * TLS for MySQL/MariaDB connections: how a mode becomes mysql2's `ssl` option, which hosts cannot be
+ * verified, and how a TLS failure is recognised. The mode names and precedence (the `tls.mode`
+ * option, else the secret's `sslmode`/`ssl`, else `verify-full`) and the CA bundle (`tls.ca`,
+ * `ROTATION_KIT_CA_BUNDLE` or `ROTATION_KIT_CA_BUNDLE_FILE`) are shared with the PostgreSQL adapter
+ * (`../shared/tls-settings.ts`). There is no "prefer" mode: a mode that asks for TLS gets it or
+ * fails with `TlsRequiredError`, never falls back to plaintext.
  */
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { ConfigurationError } from '../../shared/errors.js';
+import { CA_BUNDLE_ENV, CA_BUNDLE_FILE_ENV, type TlsMode, type TlsOptions } from '../shared/tls-settings.js';
 
-/**
- * - `disable`: plaintext. Only when asked for explicitly.
- * - `require`: encrypted, the server's certificate is not checked (stops passive eavesdropping only).
- * - `verify-full`: encrypted, certificate chain and host name checked. The default.
- */
-const TLS_MODES = ['disable', 'require', 'verify-full'] as const;
-type TlsMode = (typeof TLS_MODES)[number];
-const DEFAULT_TLS_MODE: TlsMode = 'verify-full';
-
-/** Environment variables naming the CA bundle: the PEM text itself, or a path to a PEM file. */
-const CA_BUNDLE_ENV = 'ROTATION_KIT_CA_BUNDLE';
-const CA_BUNDLE_FILE_ENV = 'ROTATION_KIT_CA_BUNDLE_FILE';
-
-interface MySqlTlsOptions {
-  /** Wins over the secret's `sslmode`/`ssl`. Unset: the secret decides; neither: `verify-full`. */
-  mode?: TlsMode;
-  /**
-   * CAs to trust for `verify-full`, replacing Node's default list: PEM text, or a path to a PEM file.
-   * Unset: `ROTATION_KIT_CA_BUNDLE` (PEM text) or `ROTATION_KIT_CA_BUNDLE_FILE` (path); neither:
-   * Node's default CAs (which `NODE_EXTRA_CA_CERTS` extends).
-   */
-  ca?: string;
-}
+/** The adapter's `tls` option: the mode, and the CAs to trust for `verify-full`. */
+type MySqlTlsOptions = TlsOptions;
 
 /** The slice of Node's TLS options the driver takes (mysql2's `ssl`). */
 interface DriverTlsConfig {
@@ -38,47 +18,6 @@ interface DriverTlsConfig {
   verifyIdentity?: boolean;
   ca?: string;
   minVersion: 'TLSv1.2';
-}
-
-function checkTlsMode(mode: unknown, setting: string): TlsMode {
-  if (typeof mode === 'string' && (TLS_MODES as readonly string[]).includes(mode)) return mode as TlsMode;
-  throw new ConfigurationError(setting, `one of ${TLS_MODES.map((name) => `"${name}"`).join(', ')}`);
-}
-
-function readPem(text: string, setting: string): string {
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigurationError(setting, 'PEM text with at least one "BEGIN CERTIFICATE" block');
-  }
-  return text;
-}
-
-function readPemFile(file: string, setting: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigurationError(setting, 'the path of a readable PEM file');
-  }
-  return readPem(text, setting);
-}
-
-/** The CA bundle for `verify-full`, or undefined for Node's default CAs. */
-function loadCaBundle(ca: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (ca !== undefined) {
-    return ca.includes('-----BEGIN') ? readPem(ca, 'tls.ca') : readPemFile(ca, 'tls.ca');
-  }
-  const pem = env[CA_BUNDLE_ENV];
-  const file = env[CA_BUNDLE_FILE_ENV];
-  if (pem && file)
-    throw new ConfigurationError(CA_BUNDLE_ENV, `to be unset when ${CA_BUNDLE_FILE_ENV} is set`);
-  if (pem) return readPem(pem, CA_BUNDLE_ENV);
-  if (file) return readPemFile(file, CA_BUNDLE_FILE_ENV);
-  return undefined;
-}
-
-/** Option first, then the secret, then the secure default. */
-function effectiveTlsMode(optionMode: TlsMode | undefined, secretMode: TlsMode | undefined): TlsMode {
-  return optionMode ?? secretMode ?? DEFAULT_TLS_MODE;
 }
 
 /** The driver's `ssl` option for a mode; undefined means plaintext. `ca` is only called for `verify-full`. */
@@ -129,16 +68,5 @@ function tlsFailureDetail(error: { code?: unknown; message?: unknown; library?: 
   return `the TLS handshake with ${where} failed (${code}: ${message})`;
 }
 
-export {
-  CA_BUNDLE_ENV,
-  CA_BUNDLE_FILE_ENV,
-  DEFAULT_TLS_MODE,
-  TLS_MODES,
-  checkTlsMode,
-  driverTlsConfig,
-  effectiveTlsMode,
-  loadCaBundle,
-  tlsFailureDetail,
-  unverifiableHost,
-};
-export type { DriverTlsConfig, MySqlTlsOptions, TlsMode };
+export { driverTlsConfig, tlsFailureDetail, unverifiableHost };
+export type { DriverTlsConfig, MySqlTlsOptions };

@@ -8,11 +8,13 @@ import {
   SecretShapeError,
 } from '../../shared/errors.js';
 import type { DatabaseAdapter, PasswordChange } from '../../rotation/adapter.js';
+import { secretTlsMode } from '../shared/secret-fields.js';
+import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
 import { withConnection, type ConnectionSettings, type QueryClient } from './connect.js';
 import { alterPassword, assertWritable, ensureClone, statementFailure, type Target } from './roles.js';
 import { SCRAM_DEFAULT_ITERATIONS, md5Verifier, scramSha256Verifier } from './scram.js';
 import { POSTGRES_ENGINES, checkIdentifier, parsePostgresSecret, type PostgresSecret } from './secret.js';
-import { checkTlsMode, effectiveTlsMode, loadCaBundle, type PostgresTlsOptions } from './tls.js';
+import type { PostgresTlsOptions } from './tls.js';
 
 const PASSWORD_ENCRYPTIONS = ['scram-sha-256', 'md5'] as const;
 type PasswordEncryption = (typeof PASSWORD_ENCRYPTIONS)[number];
@@ -58,7 +60,7 @@ function connectionSettings(options: PostgresAdapterOptions): ConnectionSettings
     connectTimeoutMs: positiveInteger(options.connectTimeoutMs, 5_000, 'connectTimeoutMs'),
     queryTimeoutMs: positiveInteger(options.queryTimeoutMs, 15_000, 'queryTimeoutMs'),
     applicationName: options.applicationName ?? 'rotation-kit',
-    tlsMode: (secret) => effectiveTlsMode(optionMode, secret),
+    tlsMode: (secret) => effectiveTlsMode(optionMode, secretTlsMode(secret)),
     // Read once, on the first verify-full connection, so a CA setting nobody uses cannot break start-up.
     caBundle: () => (ca ??= { bundle: loadCaBundle(options.tls?.ca, options.env ?? process.env) }).bundle,
   };

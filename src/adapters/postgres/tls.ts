@@ -1,71 +1,16 @@
 /**
- * TLS for PostgreSQL connections: which mode applies, which CAs to trust, and how a TLS failure is
- * reported. There is no "prefer" mode and no retry without TLS: a mode that asks for TLS either gets
- * it or fails with `TlsRequiredError`.
+ * TLS for PostgreSQL connections: how a mode becomes the pg driver's `ssl` setting, and how a TLS
+ * failure is reported. The mode names, their precedence and the CA bundle are shared with the other
+ * adapters (`../shared/tls-settings.ts`). There is no "prefer" mode and no retry without TLS: a mode
+ * that asks for TLS either gets it or fails with `TlsRequiredError`.
  */
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import { ConfigurationError, TlsRequiredError } from '../../shared/errors.js';
-import { TLS_MODES, secretTlsMode, type PostgresSecret, type TlsMode } from './secret.js';
+import { TlsRequiredError } from '../../shared/errors.js';
+import { CA_BUNDLE_ENV, CA_BUNDLE_FILE_ENV, type TlsMode, type TlsOptions } from '../shared/tls-settings.js';
 
-/** Environment variable holding the CA bundle for `verify-full` as PEM text. */
-const CA_BUNDLE_ENV = 'ROTATION_KIT_CA_BUNDLE';
-/** Environment variable holding the path of a PEM file with the CA bundle for `verify-full`. */
-const CA_BUNDLE_FILE_ENV = 'ROTATION_KIT_CA_BUNDLE_FILE';
-const DEFAULT_TLS_MODE: TlsMode = 'verify-full';
-
-interface PostgresTlsOptions {
-  /** Wins over the secret's `sslmode`/`ssl`. Unset: the secret decides; neither: `verify-full`. */
-  mode?: TlsMode;
-  /**
-   * CAs to trust for `verify-full`, replacing Node's default list: PEM text, or a path to a PEM file.
-   * Unset: `ROTATION_KIT_CA_BUNDLE` (PEM text) or `ROTATION_KIT_CA_BUNDLE_FILE` (path); neither:
-   * Node's default CAs.
-   */
-  ca?: string;
-}
-
-function checkTlsMode(mode: unknown, setting: string): TlsMode {
-  if (typeof mode === 'string' && (TLS_MODES as readonly string[]).includes(mode)) return mode as TlsMode;
-  throw new ConfigurationError(setting, `one of ${TLS_MODES.map((name) => `"${name}"`).join(', ')}`);
-}
-
-function readPem(text: string, setting: string): string {
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigurationError(setting, 'PEM text with at least one "BEGIN CERTIFICATE" block');
-  }
-  return text;
-}
-
-function readPemFile(file: string, setting: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigurationError(setting, 'the path of a readable PEM file');
-  }
-  return readPem(text, setting);
-}
-
-/** The CA bundle for `verify-full`, or undefined for Node's default CAs. */
-function loadCaBundle(ca: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (ca !== undefined) {
-    return ca.includes('-----BEGIN') ? readPem(ca, 'tls.ca') : readPemFile(ca, 'tls.ca');
-  }
-  const pem = env[CA_BUNDLE_ENV];
-  const file = env[CA_BUNDLE_FILE_ENV];
-  if (pem && file)
-    throw new ConfigurationError(CA_BUNDLE_ENV, `to be unset when ${CA_BUNDLE_FILE_ENV} is set`);
-  if (pem) return readPem(pem, CA_BUNDLE_ENV);
-  if (file) return readPemFile(file, CA_BUNDLE_FILE_ENV);
-  return undefined;
-}
-
-/** Option first, then the secret, then the secure default. */
-function effectiveTlsMode(optionMode: TlsMode | undefined, secret: PostgresSecret): TlsMode {
-  return optionMode ?? secretTlsMode(secret) ?? DEFAULT_TLS_MODE;
-}
+/** The adapter's `tls` option: the mode, and the CAs to trust for `verify-full`. */
+type PostgresTlsOptions = TlsOptions;
 
 /** The `ssl` setting for the pg driver. `ca` is only called for `verify-full`. */
 function driverTlsConfig(
@@ -115,14 +60,5 @@ function tlsFailure(error: unknown, mode: TlsMode, host: string, port: number): 
   return detail === undefined ? undefined : new TlsRequiredError(mode, detail, { cause: error });
 }
 
-export {
-  CA_BUNDLE_ENV,
-  CA_BUNDLE_FILE_ENV,
-  DEFAULT_TLS_MODE,
-  checkTlsMode,
-  driverTlsConfig,
-  effectiveTlsMode,
-  loadCaBundle,
-  tlsFailure,
-};
+export { driverTlsConfig, tlsFailure };
 export type { PostgresTlsOptions };

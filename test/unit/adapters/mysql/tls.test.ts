@@ -2,14 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createMySqlAdapter } from '../../../../src/adapters/mysql/index.js';
+import { driverTlsConfig, tlsFailureDetail, unverifiableHost } from '../../../../src/adapters/mysql/tls.js';
 import {
   checkTlsMode,
-  driverTlsConfig,
   effectiveTlsMode,
   loadCaBundle,
-  tlsFailureDetail,
-  unverifiableHost,
-} from '../../../../src/adapters/mysql/tls.js';
+} from '../../../../src/adapters/shared/tls-settings.js';
 import { ConfigurationError } from '../../../../src/shared/errors.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
