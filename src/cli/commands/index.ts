@@ -3,3 +3,7 @@
  * so adding a command is adding its line.
  */
 export { registerServe } from './serve.js';
+export { registerDemo } from './demo.js';
+export { registerRotate } from './rotate.js';
+export { registerStatus } from './status.js';
+export { registerRepair } from './repair.js';

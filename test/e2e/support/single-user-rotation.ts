@@ -18,7 +18,13 @@ import { startLocalSecretsManager } from '../../../src/local/index.js';
 import type { LocalSecretsManager } from '../../../src/local/index.js';
 import type { DatabaseAdapter } from '../../../src/rotation/adapter.js';
 import { createRotationHandler, silentLogger, singleUser } from '../../../src/index.js';
-import { createRole, dropRoles, randomPassword, superuserSecret, uniqueRole } from '../../support/postgres.js';
+import {
+  createRole,
+  dropRoles,
+  randomPassword,
+  superuserSecret,
+  uniqueRole,
+} from '../../support/postgres.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:e2e-postgres-single-user';
 
@@ -30,7 +36,9 @@ interface RotationSetup {
   /** The steps the rotation function received, in order. */
   invocations: SecretsManagerRotationEvent[];
   /** Creates a login role with a random password and its secret (`sslmode: disable`: the test server has no TLS). */
-  createUserSecret(prefix: string): Promise<{ name: string; arn: string; role: string; secret: PostgresSecret }>;
+  createUserSecret(
+    prefix: string,
+  ): Promise<{ name: string; arn: string; role: string; secret: PostgresSecret }>;
   /** Replaces the adapter the function's handler uses (e.g. one pointed at a closed port). */
   useAdapter(adapter: DatabaseAdapter<PostgresSecret>): void;
   /** Invokes the rotation function as the service does (also for a retry). */
@@ -46,7 +54,12 @@ async function startRotationSetup(): Promise<RotationSetup> {
   const roles: string[] = [];
   const invocations: SecretsManagerRotationEvent[] = [];
   const build = (adapter: DatabaseAdapter<PostgresSecret>) =>
-    createRotationHandler({ adapter, strategy: singleUser(), secretsManager: handlerClient, logger: silentLogger });
+    createRotationHandler({
+      adapter,
+      strategy: singleUser(),
+      secretsManager: handlerClient,
+      logger: silentLogger,
+    });
   let handler = build(createPostgresAdapter());
   const invoke = async (event: SecretsManagerRotationEvent) => {
     invocations.push(event);

@@ -1,0 +1,42 @@
+import { RotationError } from '../../shared/errors.js';
+
+/** The command line asks for something that cannot work as given: exit code 2. */
+class UsageError extends RotationError {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}
+
+/**
+ * Another version holds AWSPENDING without AWSCURRENT: an unfinished rotation. Secrets Manager
+ * refuses RotateSecret then ("A previous rotation isn't complete"), and so does `rotate`.
+ */
+class PendingRotationError extends RotationError {
+  constructor(secretId: string, versionId: string) {
+    super(
+      'PENDING_ROTATION',
+      `A previous rotation of ${secretId} isn't complete: version ${versionId} holds AWSPENDING. ` +
+        `Resume it with --token ${versionId}, or clear it with \`rotation-kit repair ${secretId}\`.`,
+      { secretId, versionId },
+    );
+  }
+}
+
+/** The user answered no to a confirmation: nothing was changed. */
+class DeclinedError extends RotationError {
+  constructor() {
+    super('DECLINED', 'Not confirmed: nothing was changed.');
+  }
+}
+
+/** The secret changed between the plan shown and its confirmation: nothing was applied. */
+class StalePlanError extends RotationError {
+  constructor() {
+    super(
+      'STALE_PLAN',
+      'The secret changed since the plan was shown; nothing was changed. Run the command again.',
+    );
+  }
+}
+
+export { DeclinedError, PendingRotationError, StalePlanError, UsageError };

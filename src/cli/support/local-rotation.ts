@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { STEPS, Stage } from '../../rotation/constants.js';
+import type { StepName } from '../../rotation/constants.js';
+import { createRotationHandler } from '../../rotation/handler.js';
+import type { Logger } from '../../shared/logger.js';
+import { PendingRotationError } from './errors.js';
+import { summarizeError } from './output.js';
+import type { ErrorSummary } from './output.js';
+import { standInForRotateSecret } from './placeholder.js';
+import { templateWiring } from './templates.js';
+import type { TemplateName } from './templates.js';
+
+interface StepResult {
+  step: StepName;
+  ok: boolean;
+  ms: number;
+  error?: ErrorSummary;
+}
+
+interface LocalRotationOptions {
+  /** Config of the Secrets Manager client the handler is given (endpoint, region, profile). */
+  clientConfig: SecretsManagerClientConfig;
+  secretId: string;
+  template: TemplateName;
+  /** Resume or continue this rotation; default: a new one (a fresh UUID). */
+  token?: string;
+  /** Run this step only; default: all four in order, stopping at the first failure. */
+  step?: StepName;
+  /** Receives the handler's log lines. */
+  logger: Logger;
+  /** Called once the secret is described, before the first step. */
+  onStart?(start: LocalRotationStart): void;
+  /** Called as each step ends. */
+  onStep?(result: StepResult): void;
+}
+
+interface LocalRotationStart {
+  arn: string;
+  name: string;
+  token: string;
+  /** The token was generated here (a new rotation). */
+  newToken: boolean;
+  /** Rotation was not enabled on the secret: the handler is shown it as enabled. */
+  rotationEnabledStandIn: boolean;
+  /** How the template builds its handler. */
+  wiring: string;
+}
+
+interface LocalRotationResult extends LocalRotationStart {
+  ok: boolean;
+  template: TemplateName;
+  steps: StepResult[];
+}
+
+/** The version holding AWSPENDING without AWSCURRENT, other than `token`'s. */
+function otherPending(versions: Record<string, string[]>, token: string): string | undefined {
+  return Object.entries(versions).find(
+    ([id, stages]) => id !== token && stages.includes(Stage.Pending) && !stages.includes(Stage.Current),
+  )?.[0];
+}
+
+/**
+ * Runs a template's rotation handler here, step by step, as Secrets Manager would invoke it after
+ * RotateSecret (see `standInForRotateSecret` for the one thing only the service can do). Refuses,
+ * like RotateSecret, while another rotation is unfinished.
+ */
+async function runRotationLocally(options: LocalRotationOptions): Promise<LocalRotationResult> {
+  const client = new SecretsManagerClient(options.clientConfig);
+  try {
+    const described = await client.send(new DescribeSecretCommand({ SecretId: options.secretId }));
+    const arn = described.ARN ?? options.secretId;
+    const name = described.Name ?? options.secretId;
+    const token = options.token ?? randomUUID();
+    const blocking = otherPending(described.VersionIdsToStages ?? {}, token);
+    if (blocking) throw new PendingRotationError(name, blocking);
+
+    const { adapter, strategy, wiring } = await templateWiring(options.template);
+    standInForRotateSecret(client, { token });
+    const handler = createRotationHandler({
+      adapter,
+      strategy,
+      secretsManager: client,
+      logger: options.logger,
+    });
+    const start: LocalRotationStart = {
+      arn,
+      name,
+      token,
+      newToken: options.token === undefined,
+      rotationEnabledStandIn: described.RotationEnabled !== true,
+      wiring,
+    };
+    options.onStart?.(start);
+
+    const steps: StepResult[] = [];
+    for (const step of options.step ? [options.step] : STEPS) {
+      const started = performance.now();
+      const event = { Step: step, SecretId: arn, ClientRequestToken: token };
+      const context = { awsRequestId: randomUUID(), functionName: 'rotation-kit-rotate' } as Context;
+      let result: StepResult;
+      try {
+        await handler(event, context, () => undefined);
+        result = { step, ok: true, ms: performance.now() - started };
+      } catch (error) {
+        result = { step, ok: false, ms: performance.now() - started, error: summarizeError(error) };
+      }
+      steps.push(result);
+      options.onStep?.(result);
+      if (!result.ok) break;
+    }
+    return { ...start, ok: steps.every((s) => s.ok), template: options.template, steps };
+  } finally {
+    client.destroy();
+  }
+}
+
+export { runRotationLocally };
+export type { LocalRotationOptions, LocalRotationResult, LocalRotationStart, StepResult };
