@@ -47,6 +47,9 @@ async function loadDemo() {
 
 async function demo(options: DemoCommandOptions): Promise<void> {
   const json = options.json === true;
+  // The demo talks only to its own local servers; the SDK's notice that future releases will need
+  // Node 22 is noise in its output (the Lambda bundles target nodejs22.x anyway).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let demoModule: Awaited<ReturnType<typeof loadDemo>>;
   try {
     demoModule = await loadDemo();
