@@ -8,7 +8,7 @@ import type { Context, SecretsManagerRotationEvent, SecretsManagerRotationHandle
 import { performance } from 'node:perf_hooks';
 import { createPostgresAdapter } from '../src/adapters/postgres/index.js';
 import { alternatingUsers, createJsonLogger, createRotationHandler, singleUser } from '../src/index.js';
-import { callsByStep, countCalls } from './support/call-counter.js';
+import { callsByStep, countCalls } from '../src/testing/call-counter.js';
 import type { BenchEnvironment } from './support/environment.js';
 import { median, round, summarize } from './support/stats.js';
 import type { Summary } from './support/stats.js';

@@ -12,3 +12,5 @@ export type {
   RotationHarnessOptions,
   SecretSnapshot,
 } from './harness.js';
+export { callsByStep, countCalls } from './call-counter.js';
+export type { CountedCall } from './call-counter.js';

@@ -14,26 +14,9 @@ import { startLocalSecretsManager } from '../../src/local/index.js';
 import type { LocalSecretsManager } from '../../src/local/index.js';
 import { createRotationHandler, silentLogger, singleUser } from '../../src/index.js';
 import { createRole, dropRoles, loginWorks, superuserSecret, uniqueRole } from '../support/postgres.js';
+import { countCalls } from '../../src/testing/call-counter.js';
 
 const CALL_BUDGET = 10;
-
-interface CountedCall {
-  step: string;
-  operation: string;
-}
-
-/** Records every request the client sends (each attempt, after retries are decided), with the step under way. */
-function countCalls(client: SecretsManagerClient, currentStep: () => string): CountedCall[] {
-  const calls: CountedCall[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push({ step: currentStep(), operation: String(context.commandName).replace(/Command$/, '') });
-      return next(args);
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'countSecretsManagerCalls' },
-  );
-  return calls;
-}
 
 describe('Secrets Manager calls per rotation', () => {
   let local: LocalSecretsManager;

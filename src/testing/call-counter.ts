@@ -10,6 +10,13 @@ interface CountedCall {
 /**
  * Records every request `client` sends, with the step under way (`currentStep()`). Added after the
  * retry middleware, so a retried call counts once per attempt, as the service sees it.
+ *
+ * @example
+ * import { countCalls, callsByStep } from 'rotation-kit/testing';
+ * let step = '';
+ * const calls = countCalls(client, () => step);
+ * // ... set `step` before each invocation of your handler, then:
+ * callsByStep(calls); // { createSecret: ['DescribeSecret', 'GetSecretValue', ...], ... }
  */
 function countCalls(client: SecretsManagerClient, currentStep: () => string): CountedCall[] {
   const calls: CountedCall[] = [];
