@@ -93,7 +93,13 @@ function createRotationHandler<S extends DatabaseSecret>(
 
   return async (event: unknown, lambdaContext?: Context): Promise<void> => {
     const started = performance.now();
-    const parsed = parseRotationEvent(event);
+    let parsed: ReturnType<typeof parseRotationEvent>;
+    try {
+      parsed = parseRotationEvent(event);
+    } catch (error) {
+      logger.error('invalid rotation event', { error });
+      throw error;
+    }
     const log = withAttributes(logger, {
       step: parsed.Step,
       secretId: parsed.SecretId,

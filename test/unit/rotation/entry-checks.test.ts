@@ -39,11 +39,14 @@ describe('entry checks', () => {
   it.each(badEvents)(
     'rejects an event with %s, naming the field, before any call',
     async (_name, event, field) => {
-      const { handler, sm } = setup();
+      const { handler, sm, lines } = setup();
       const failure = handler(event as never, {} as never, () => {}) as Promise<void>;
       await expect(failure).rejects.toBeInstanceOf(InvalidEventError);
       await expect(failure).rejects.toMatchObject({ code: 'INVALID_EVENT', context: { field } });
       expect(sm.calls()).toHaveLength(0);
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({ level: 'error', message: 'invalid rotation event' }),
+      ]);
     },
   );
 
