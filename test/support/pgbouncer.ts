@@ -18,13 +18,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { PostgresSecret } from '../../src/adapters/postgres/secret.js';
+import { freePort, testBinary, waitForExit } from './binaries.js';
 import { postgresAddress, withSuperuser, type PostgresAddress, type TestCertificates } from './postgres.js';
 
 const INSTALL_HINT = 'apt-get install -y --no-install-recommends pgbouncer';
@@ -82,63 +82,22 @@ interface StartedPgBouncer {
 }
 
 /** ROTATION_KIT_PGBOUNCER, when set, is the only binary tried. */
-function findPgBouncer(): string | undefined {
-  const only = process.env.ROTATION_KIT_PGBOUNCER;
-  const dirs = only ? [] : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...EXTRA_DIRS];
-  for (const candidate of only ? [only] : dirs.map((dir) => path.join(dir, 'pgbouncer'))) {
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+const PGBOUNCER = testBinary({
+  name: 'pgbouncer',
+  overrideEnv: 'ROTATION_KIT_PGBOUNCER',
+  extraDirs: EXTRA_DIRS,
+  installHint: INSTALL_HINT,
+  suiteLabel: 'PgBouncer',
+});
 
 /** Why the PgBouncer tests cannot run here, or undefined when they can. */
-function pgbouncerMissingReason(): string | undefined {
-  if (findPgBouncer()) return undefined;
-  const where = process.env.ROTATION_KIT_PGBOUNCER
-    ? `at ROTATION_KIT_PGBOUNCER=${process.env.ROTATION_KIT_PGBOUNCER}`
-    : 'on PATH';
-  return `pgbouncer not found ${where} (install: ${INSTALL_HINT})`;
-}
+const pgbouncerMissingReason = PGBOUNCER.missingReason;
 
 /**
  * `describe` for suites that need pgbouncer. Missing: skipped with the reason in the title (and
  * printed), or, under CI=true, one failing test, so that CI can never pass without running them.
  */
-function describeWithPgBouncer(name: string, body: () => void): void {
-  const reason = pgbouncerMissingReason();
-  if (!reason) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs pgbouncer, which CI must provide', () => {
-        throw new Error(`CI=true but the PgBouncer tests cannot run: ${reason}`);
-      });
-    });
-    return;
-  }
-  // Straight to stderr: Jest drops console output of a file whose tests are all skipped.
-  process.stderr.write(`[rotation-kit tests] ${reason}; skipping "${name}"\n`);
-  describe.skip(`${name} [skipped: ${reason}]`, body);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const describeWithPgBouncer = PGBOUNCER.describeWith;
 
 /** uid/gid of the OS user to run as when we are root; undefined when not root. */
 function runAsUser(): { name: string; uid: number; gid: number } | undefined {
@@ -221,17 +180,6 @@ function iniFile(settings: {
   ].join('\n');
 }
 
-function waitForExit(child: ChildProcessWithoutNullStreams, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 /** Resolves when PgBouncer logs "process up"; rejects if it exits or hangs. */
 function waitUntilReady(child: ChildProcessWithoutNullStreams, output: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -276,7 +224,7 @@ async function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
  * `describeWithPgBouncer` to skip instead.
  */
 async function startPgBouncer(options: PgBouncerOptions): Promise<StartedPgBouncer> {
-  const binary = findPgBouncer();
+  const binary = PGBOUNCER.find();
   if (!binary) throw new Error(pgbouncerMissingReason());
   const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
   const upstream = options.upstream ?? postgresAddress();

@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort, testBinary, waitForExit } from './binaries.js';
 import type { TestCertificates } from './mariadb-server.cjs';
 
 const INSTALL_HINT = 'apt-get install -y --no-install-recommends redis-server';
@@ -48,51 +48,16 @@ interface StartedRedis {
 }
 
 /** ROTATION_KIT_REDIS_SERVER, when set, is the only binary tried (a redis-server built elsewhere). */
-function findRedisServer(): string | undefined {
-  const only = process.env.ROTATION_KIT_REDIS_SERVER;
-  const dirs = only ? [] : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...EXTRA_DIRS];
-  for (const candidate of only ? [only] : dirs.map((dir) => path.join(dir, 'redis-server'))) {
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+const REDIS_SERVER = testBinary({
+  name: 'redis-server',
+  overrideEnv: 'ROTATION_KIT_REDIS_SERVER',
+  extraDirs: EXTRA_DIRS,
+  installHint: INSTALL_HINT,
+  suiteLabel: 'Redis',
+});
 
 /** Why the Redis tests cannot run here, or undefined when they can. */
-function redisMissingReason(): string | undefined {
-  if (findRedisServer()) return undefined;
-  const where = process.env.ROTATION_KIT_REDIS_SERVER
-    ? `at ROTATION_KIT_REDIS_SERVER=${process.env.ROTATION_KIT_REDIS_SERVER}`
-    : 'on PATH';
-  return `redis-server not found ${where} (install: ${INSTALL_HINT})`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
+const redisMissingReason = REDIS_SERVER.missingReason;
 
 /** Resolves when the server logs that it accepts connections; rejects if it exits or hangs. */
 function waitUntilReady(child: ChildProcess, output: () => string): Promise<void> {
@@ -136,7 +101,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * Throws when redis-server is missing; use `describeWithRedis` to skip instead.
  */
 async function startRedisServer(options: RedisServerOptions = {}): Promise<StartedRedis> {
-  const binary = findRedisServer();
+  const binary = REDIS_SERVER.find();
   if (!binary) throw new Error(redisMissingReason());
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rotation-kit-redis-'));
   const admin = { username: 'admin', password: randomBytes(18).toString('base64url') };
@@ -234,24 +199,7 @@ async function startRedisServer(options: RedisServerOptions = {}): Promise<Start
  * `describe` for suites that need redis-server. Missing: skipped with the reason in the title (and
  * printed), or, under CI=true, one failing test, so that CI can never pass without running them.
  */
-function describeWithRedis(name: string, body: () => void): void {
-  const reason = redisMissingReason();
-  if (!reason) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs redis-server, which CI must provide', () => {
-        throw new Error(`CI=true but the Redis tests cannot run: ${reason}`);
-      });
-    });
-    return;
-  }
-  // Straight to stderr: Jest drops console output of a file whose tests are all skipped.
-  process.stderr.write(`[rotation-kit tests] ${reason}; skipping "${name}"\n`);
-  describe.skip(`${name} [skipped: ${reason}]`, body);
-}
+const describeWithRedis = REDIS_SERVER.describeWith;
 
 /**
  * Runs one command as `username` (default: the admin), through a plain ioredis client that is
