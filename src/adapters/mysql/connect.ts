@@ -3,7 +3,6 @@
  * path. Failures become named errors: rejected credentials `LoginFailedError`, TLS
  * `TlsRequiredError`, anything else `DatabaseConnectionError`, never with a password in them.
  */
-import { createConnection } from 'mysql2/promise';
 import {
   DatabaseConnectionError,
   LoginFailedError,
@@ -64,7 +63,10 @@ interface Session {
   cancel(): Promise<boolean>;
 }
 
-const defaultDriver: MySqlDriver = { createConnection };
+/** mysql2, loaded at the first connection rather than at module load (see the PostgreSQL adapter). */
+const defaultDriver: MySqlDriver = {
+  createConnection: async (config) => (await import('mysql2/promise')).createConnection(config),
+};
 
 /** Server errors that mean "these credentials are not accepted", as opposed to any other fault. */
 const CREDENTIALS_REJECTED = new Set([

@@ -3,7 +3,6 @@
  * path. Failures become named errors: bad credentials `LoginFailedError`, TLS `TlsRequiredError`,
  * anything else `DatabaseConnectionError`, never with the password in the message.
  */
-import { Client } from 'pg';
 import { DatabaseConnectionError, LoginFailedError } from '../../shared/errors.js';
 import type { PostgresSecret, TlsMode } from './secret.js';
 import { driverTlsConfig, tlsFailure } from './tls.js';
@@ -95,6 +94,9 @@ async function withConnection<T>(
   work: (client: QueryClient) => Promise<T>,
 ): Promise<T> {
   const mode = settings.tlsMode(secret);
+  // Loaded at the first connection, not at module load: a cold Lambda's first invocation is
+  // usually createSecret, which never touches the database.
+  const { Client } = await import('pg');
   const client = new Client({
     host: secret.host,
     port: secret.port,
