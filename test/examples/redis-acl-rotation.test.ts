@@ -79,6 +79,20 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
     return local.rotations.waitFor(secretId);
   }
 
+  /** Rotates while capturing what the handler writes to stdout (its log lines), to check for passwords. */
+  async function rotateCapturingStdout(secretId: string, functionArn: string) {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      return { outcome: await rotate(secretId, functionArn), lines };
+    } finally {
+      write.mockRestore();
+    }
+  }
+
   it('single user, changed by the superuser: the entry rotates, logs no password, and the change survives a restart', async () => {
     await redisCall(redis, ['ACL', 'SETUSER', 'app', 'reset', 'on', '>Start-Pa55', ...APP_RULES]);
     const aclBefore = await aclWithoutPasswords(redis, 'app');
@@ -90,17 +104,7 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
     const fn = 'arn:aws:lambda:us-east-1:123456789012:function:redis-acl-entry';
     local.registerFunction(fn, asFunction(entryHandler));
 
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    let outcome;
-    try {
-      outcome = await rotate('redis/app', fn);
-    } finally {
-      write.mockRestore();
-    }
+    const { outcome, lines } = await rotateCapturingStdout('redis/app', fn);
     expect(outcome).toMatchObject({
       succeeded: true,
       completedSteps: ['createSecret', 'setSecret', 'testSecret', 'finishSecret'],
@@ -137,17 +141,7 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
     const fn = 'arn:aws:lambda:us-east-1:123456789012:function:redis-acl-entry-2';
     local.registerFunction(fn, asFunction(entryHandler));
 
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    let outcome;
-    try {
-      outcome = await rotate('redis/app2', fn);
-    } finally {
-      write.mockRestore();
-    }
+    const { outcome, lines } = await rotateCapturingStdout('redis/app2', fn);
     expect(outcome).toMatchObject({
       succeeded: false,
       failedStep: 'setSecret',
