@@ -150,6 +150,11 @@ function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAd
   return {
     engines: REDIS_ENGINES,
 
+    connectionKeys: ['engine', 'host', 'port', 'username'],
+
+    // A pending version may turn TLS on, never off.
+    tlsStrength: (secret) => (secret.tls ? 1 : 0),
+
     parseSecret: parseRedisSecret,
 
     async canLogin(secret) {

@@ -26,6 +26,20 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
   readonly engines: readonly string[];
 
   /**
+   * The keys of a parsed secret that decide where and as whom the adapter connects (e.g. `engine`,
+   * `host`, `port`, `dbname`, `username`). A pending version must equal AWSCURRENT on each (the
+   * username follows the strategy's rule), so a tampered version cannot redirect the change.
+   * TLS keys are left to `tlsStrength`: they may become stricter, never weaker.
+   */
+  readonly connectionKeys: readonly string[];
+
+  /**
+   * How strict the TLS is that the secret asks for: a higher number is stricter. A pending version
+   * asking for weaker TLS than AWSCURRENT is refused. Omit only when the engine has no TLS keys.
+   */
+  tlsStrength?(secret: S): number;
+
+  /**
    * Validates the secret's parsed JSON and fills defaults. Throws `SecretShapeError` naming the key
    * (never its value) when a key is missing or has the wrong type.
    */

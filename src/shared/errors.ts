@@ -57,12 +57,17 @@ class LoginFailedError extends RotationError {
   }
 }
 
-/** The pending version would redirect the change to another user or host than the current one. */
+/**
+ * A version would redirect the change to another server or user than AWSCURRENT's: the AWSPENDING
+ * version (default), or the superuser secret `masterarn` names.
+ */
 class UnsafeChangeError extends RotationError {
-  constructor(key: string) {
+  constructor(key: string, which = 'AWSPENDING version') {
     super(
       'UNSAFE_CHANGE',
-      `The AWSPENDING version names a different "${key}" than AWSCURRENT; refusing to change the password`,
+      key === 'sslmode'
+        ? `The ${which} asks for weaker TLS than AWSCURRENT; refusing to change the password`
+        : `The ${which} names a different "${key}" than AWSCURRENT; refusing to change the password`,
       { key },
     );
   }

@@ -8,7 +8,10 @@ interface ConformanceTarget<S extends DatabaseSecret = DatabaseSecret> {
   createUser(username: string, password: string): Promise<S>;
   /** Removes a user the suite created (optional clean-up). */
   dropUser?(username: string): Promise<void>;
-  /** A superuser secret, for `ensureUserLike`. */
+  /**
+   * A superuser secret, for `ensureUserLike` and for changing another user's password. Use one
+   * made for the suite: an adapter that wrongly changes the admin's own password breaks it.
+   */
   admin?: S;
   /** A secret whose host/port nothing listens on: login checks must throw, not answer false. */
   unreachable: S;
@@ -93,16 +96,18 @@ function adapterConformanceCases<S extends DatabaseSecret>(target: ConformanceTa
       },
     })),
     {
-      name: 'parseSecret refuses a string port and a numeric password, naming the key, never the value',
+      name: 'parseSecret reads a string port of digits, refuses another string port and a numeric password, naming the key, never the value',
       async run() {
         const secret = await target.createUser(uniqueName('rk_types'), 'Types-Pa55-Value');
+        const parsed = adapter.parseSecret({ ...secret, port: String(secret.port) });
+        check(parsed.port === secret.port, 'a port of digits given as a string is read as the number');
         const portError = await expectRejects(
-          Promise.resolve().then(() => adapter.parseSecret({ ...secret, port: String(secret.port) })),
-          'a string port is refused',
+          Promise.resolve().then(() => adapter.parseSecret({ ...secret, port: `${secret.port}x` })),
+          'a port string that is not a number is refused',
         );
         check(
           portError instanceof SecretShapeError && portError.key === 'port',
-          'a string port names "port"',
+          'a bad string port names "port"',
         );
         const passwordError = await expectRejects(
           Promise.resolve().then(() => adapter.parseSecret({ ...secret, password: 123456789 })),
@@ -181,6 +186,21 @@ function adapterConformanceCases<S extends DatabaseSecret>(target: ConformanceTa
       },
     },
   ];
+  if (target.admin) {
+    const admin = target.admin;
+    cases.push({
+      name: "setPassword as an admin changes the other user's password, and never the admin's own",
+      async run() {
+        const user = await target.createUser(uniqueName('rk_other'), 'Other-Old-Pa55');
+        const password = 'Other-New-Pa55';
+        await adapter.setPassword(admin, { username: user.username, password });
+        check(await adapter.canLogin(admin), "the admin's own password still logs in");
+        check(await adapter.canLogin({ ...user, password }), "the other user's new password logs in");
+        check(!(await adapter.canLogin(user)), "the other user's old password fails");
+        await target.dropUser?.(user.username);
+      },
+    });
+  }
   if (adapter.ensureUserLike && target.admin) {
     const admin = target.admin;
     const ensureUserLike = adapter.ensureUserLike.bind(adapter);

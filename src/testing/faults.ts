@@ -55,10 +55,12 @@ function adapterWithFaults<S extends DatabaseSecret>(
 ): DatabaseAdapter<S> {
   const wrapped: DatabaseAdapter<S> = {
     engines: adapter.engines,
+    connectionKeys: adapter.connectionKeys,
     parseSecret: (value) => adapter.parseSecret(value),
     canLogin: (secret) => point.around(() => adapter.canLogin(secret)),
     setPassword: (login, change) => point.around(() => adapter.setPassword(login, change)),
   };
+  if (adapter.tlsStrength) wrapped.tlsStrength = adapter.tlsStrength.bind(adapter);
   if (adapter.ensureUserLike) {
     const ensure = adapter.ensureUserLike.bind(adapter);
     wrapped.ensureUserLike = (admin, like, change) => point.around(() => ensure(admin, like, change));

@@ -1,4 +1,5 @@
 import type { DatabaseAdapter, DatabaseSecret, PasswordChange } from '../rotation/adapter.js';
+import { parseSecretPort } from '../adapters/shared/secret-fields.js';
 import { DatabaseConnectionError, LoginFailedError, SecretShapeError } from '../shared/errors.js';
 
 /** One user of the in-memory database. */
@@ -35,6 +36,7 @@ function createMemoryAdapter(init: { users?: Record<string, string> } = {}): Mem
   const calls: string[] = [];
   const adapter: MemoryAdapter = {
     engines: ['memory'],
+    connectionKeys: ['engine', 'host', 'port', 'username'],
     users,
     calls,
     down: false,
@@ -46,9 +48,7 @@ function createMemoryAdapter(init: { users?: Record<string, string> } = {}): Mem
         if (typeof secret[key] !== 'string' || secret[key] === '')
           throw new SecretShapeError(key, 'a non-empty string');
       }
-      const port = secret.port ?? 1;
-      if (typeof port !== 'number' || !Number.isInteger(port))
-        throw new SecretShapeError('port', 'an integer');
+      const port = parseSecretPort(secret.port, 1);
       return { ...(secret as unknown as DatabaseSecret), engine: 'memory', port };
     },
     async canLogin(secret) {

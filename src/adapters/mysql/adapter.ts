@@ -3,7 +3,7 @@
  */
 import type { DatabaseAdapter, PasswordChange } from '../../rotation/adapter.js';
 import { ConfigurationError, LoginFailedError } from '../../shared/errors.js';
-import { secretTlsMode } from '../shared/secret-fields.js';
+import { secretTlsMode, secretTlsStrength } from '../shared/secret-fields.js';
 import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
 import { assertWritable, cloneAccount, setAccountPassword } from './accounts.js';
 import { defaultDriver, withSession } from './connect.js';
@@ -33,6 +33,8 @@ interface MySqlAdapterOptions {
 }
 
 const DEFAULT_ACCOUNT_HOST = '%';
+/** What decides where and as whom a session connects (TLS is `tlsStrength`'s). */
+const MYSQL_CONNECTION_KEYS = Object.freeze(['engine', 'host', 'port', 'dbname', 'username']);
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_QUERY_TIMEOUT_MS = 15_000;
 
@@ -113,6 +115,10 @@ function createMySqlAdapter(options: MySqlAdapterOptions = {}): DatabaseAdapter<
 
   return {
     engines: MYSQL_ENGINES,
+
+    connectionKeys: MYSQL_CONNECTION_KEYS,
+
+    tlsStrength: secretTlsStrength,
 
     parseSecret: parseMySqlSecret,
 

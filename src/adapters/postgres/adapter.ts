@@ -8,13 +8,16 @@ import {
   SecretShapeError,
 } from '../../shared/errors.js';
 import type { DatabaseAdapter, PasswordChange } from '../../rotation/adapter.js';
-import { secretTlsMode } from '../shared/secret-fields.js';
+import { secretTlsMode, secretTlsStrength } from '../shared/secret-fields.js';
 import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
 import { withConnection, type ConnectionSettings, type QueryClient } from './connect.js';
 import { alterPassword, assertWritable, ensureClone, statementFailure, type Target } from './roles.js';
 import { SCRAM_DEFAULT_ITERATIONS, md5Verifier, scramSha256Verifier } from './scram.js';
 import { POSTGRES_ENGINES, checkIdentifier, parsePostgresSecret, type PostgresSecret } from './secret.js';
 import type { PostgresTlsOptions } from './tls.js';
+
+/** What decides where and as whom a session connects (TLS is `tlsStrength`'s). */
+const POSTGRES_CONNECTION_KEYS = Object.freeze(['engine', 'host', 'port', 'dbname', 'username']);
 
 const PASSWORD_ENCRYPTIONS = ['scram-sha-256', 'md5'] as const;
 type PasswordEncryption = (typeof PASSWORD_ENCRYPTIONS)[number];
@@ -135,6 +138,10 @@ function createPostgresAdapter(options: PostgresAdapterOptions = {}): DatabaseAd
 
   return {
     engines: Object.freeze([...POSTGRES_ENGINES]),
+
+    connectionKeys: POSTGRES_CONNECTION_KEYS,
+
+    tlsStrength: secretTlsStrength,
 
     parseSecret: parsePostgresSecret,
 

@@ -22,11 +22,10 @@ type PostgresEngine = (typeof POSTGRES_ENGINES)[number];
 const MAX_IDENTIFIER_BYTES = 63;
 const DEFAULT_PORT = 5432;
 const DEFAULT_DATABASE = 'postgres';
-const PORT_EXPECTED = 'an integer from 1 to 65535, as a JSON number (not a string)';
 
 interface PostgresSecret extends DatabaseSecret {
   engine: PostgresEngine;
-  /** Default 5432. */
+  /** Default 5432. A string of digits ("5432"), as AWS's templates accept, is read as the number. */
   port: number;
   /** Database to connect to; default `postgres`. */
   dbname: string;
@@ -64,7 +63,7 @@ function parsePostgresSecret(value: unknown): PostgresSecret {
   const engine = requireSecretChoice(json.engine, 'engine', POSTGRES_ENGINES);
   const host = nonEmptyString(json, 'host');
   // JSON null is not "absent" here: only a missing key takes the default.
-  const port = parseSecretPort(json.port, DEFAULT_PORT, PORT_EXPECTED);
+  const port = parseSecretPort(json.port, DEFAULT_PORT);
   const username = nonEmptyString(json, 'username');
   checkIdentifier(username, 'username');
   const password = nonEmptyString(json, 'password');

@@ -5,7 +5,7 @@
  * value that is `undefined` when absent.
  */
 import { SecretShapeError } from '../../shared/errors.js';
-import { TLS_MODES, type TlsMode } from './tls-settings.js';
+import { DEFAULT_TLS_MODE, TLS_MODES, TLS_MODE_STRENGTH, type TlsMode } from './tls-settings.js';
 
 /** A secret's parsed JSON object. */
 type SecretJson = Record<string, unknown>;
@@ -17,7 +17,7 @@ interface SecretTls {
 }
 
 /** What a port must be, as error messages say it. */
-const PORT_EXPECTED = 'an integer from 1 to 65535 (a JSON number, not a string)';
+const PORT_EXPECTED = 'an integer from 1 to 65535 (a JSON number, or a string of digits such as "5432")';
 
 /**
  * `value` as a JSON object (not null, not an array); otherwise a SecretShapeError naming `key`
@@ -83,8 +83,9 @@ function optionalSecretString(json: SecretJson, key: string): string | undefined
 }
 
 /**
- * A port: `fallback` when `value` is undefined, else an integer from 1 to 65535 given as a JSON
- * number. A string such as "5432" is refused, not converted. `expected` words the error.
+ * A port: `fallback` when `value` is undefined, else an integer from 1 to 65535, given as a JSON
+ * number or, as AWS's rotation templates accept it, a string of decimal digits ("5432"). Anything
+ * else (" 5432", "5432.0", "0x1538", 0, 70000) is refused. `expected` words the error.
  *
  * @example
  * ```ts
@@ -95,10 +96,11 @@ function optionalSecretString(json: SecretJson, key: string): string | undefined
  */
 function parseSecretPort(value: unknown, fallback: number, expected = PORT_EXPECTED): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+  const port = typeof value === 'string' && /^[0-9]{1,5}$/.test(value) ? Number(value) : value;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new SecretShapeError('port', expected);
   }
-  return value;
+  return port;
 }
 
 /** `value` when it is one of `choices`; otherwise a SecretShapeError naming `key` and listing them. */
@@ -122,6 +124,14 @@ function secretTlsMode(secret: SecretTls): TlsMode | undefined {
   if (secret.sslmode !== undefined) return secret.sslmode;
   if (secret.ssl === undefined) return undefined;
   return secret.ssl ? 'verify-full' : 'disable';
+}
+
+/**
+ * How strict the TLS is that a secret asks for (see `TLS_MODE_STRENGTH`); a secret that names no
+ * mode gets the default, `verify-full`. For an adapter's `tlsStrength`.
+ */
+function secretTlsStrength(secret: SecretTls): number {
+  return TLS_MODE_STRENGTH[secretTlsMode(secret) ?? DEFAULT_TLS_MODE];
 }
 
 /**
@@ -153,5 +163,6 @@ export {
   requireSecretObject,
   requireSecretString,
   secretTlsMode,
+  secretTlsStrength,
 };
 export type { SecretJson, SecretTls };

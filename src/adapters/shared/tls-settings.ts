@@ -15,6 +15,8 @@ const TLS_MODES = ['disable', 'require', 'verify-full'] as const;
  * - `verify-full`: encrypted, the certificate must chain to a trusted CA and name the host. The default.
  */
 type TlsMode = (typeof TLS_MODES)[number];
+/** Each mode's strictness, for "a pending version may ask for stricter TLS, never weaker". */
+const TLS_MODE_STRENGTH: Readonly<Record<TlsMode, number>> = { disable: 0, require: 1, 'verify-full': 2 };
 /** The mode used when neither the adapter option nor the secret names one. */
 const DEFAULT_TLS_MODE: TlsMode = 'verify-full';
 
@@ -83,6 +85,7 @@ function effectiveTlsMode(optionMode: TlsMode | undefined, secretMode: TlsMode |
 }
 
 export {
+  TLS_MODE_STRENGTH,
   CA_BUNDLE_ENV,
   CA_BUNDLE_FILE_ENV,
   DEFAULT_TLS_MODE,

@@ -1,6 +1,7 @@
 import { ConfigurationError, UnsafeChangeError } from '../../shared/errors.js';
 import { requireMasterArn } from './single-user.js';
 import type { DatabaseSecret } from '../adapter.js';
+import { assertSameServer } from '../target-guard.js';
 import type { RotationContext } from '../context.js';
 import type { RotationStrategy } from './strategy.js';
 
@@ -53,7 +54,7 @@ function alternatingUsers(options: AlternatingUsersOptions = {}): RotationStrate
         return;
       }
       const admin = await context.readOtherSecret(masterArn(current), 'superuser (masterarn) secret');
-      if (admin.host !== current.host) throw new UnsafeChangeError('host');
+      assertSameServer(admin, current);
       await adapter.ensureUserLike(admin, current.username, {
         username: pending.username,
         password: pending.password,

@@ -1,9 +1,10 @@
 import { LoginFailedError, SecretShapeError, UnsafeChangeError } from '../../shared/errors.js';
 import type { DatabaseSecret } from '../adapter.js';
+import { assertSameServer } from '../target-guard.js';
 import type { RotationContext } from '../context.js';
 import type { RotationStrategy } from './strategy.js';
 
-/** The keys that decide whose password changes where: they must not differ between versions. */
+/** Whose password changes: the same user. (Where it changes is the adapter's `connectionKeys`, checked by setSecret.) */
 const IDENTITY_KEYS = ['username', 'host'] as const;
 
 function assertSameIdentity(current: DatabaseSecret, pending: DatabaseSecret): void {
@@ -55,7 +56,7 @@ function singleUser(options: SingleUserOptions = {}): RotationStrategy {
           requireMasterArn(current),
           'superuser (masterarn) secret',
         );
-        if (admin.host !== current.host) throw new UnsafeChangeError('host');
+        assertSameServer(admin, current);
         await adapter.setPassword(admin, change);
         log.info('password changed', { loggedInWith: 'masterarn' });
       };

@@ -16,7 +16,10 @@ interface RotationStrategy {
     currentSecret: DatabaseSecret,
     password: string,
   ): Record<string, unknown>;
-  /** Throws UnsafeChangeError when the pending version would redirect the change elsewhere. */
+  /**
+   * Throws UnsafeChangeError when the pending version names a user this strategy does not change.
+   * (setSecret then checks every other connection key the adapter declares, whatever the strategy.)
+   */
   assertPendingMatches(current: DatabaseSecret, pending: DatabaseSecret): void;
   /** setSecret: makes the pending credentials valid in the database. Idempotent. */
   applyPending<S extends DatabaseSecret>(context: RotationContext<S>, current: S, pending: S): Promise<void>;

@@ -146,6 +146,8 @@ function adapterWithOutage(
   const reroute = (secret: PostgresSecret) => (down() ? { ...secret, port } : secret);
   return {
     engines: real.engines,
+    connectionKeys: real.connectionKeys,
+    tlsStrength: (secret) => real.tlsStrength!(secret),
     parseSecret: (value) => real.parseSecret(value),
     canLogin: (secret) => real.canLogin(reroute(secret)),
     setPassword: (login, change) => real.setPassword(reroute(login), change),

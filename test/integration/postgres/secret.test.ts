@@ -52,12 +52,17 @@ describe('PostgreSQL secret parsing', () => {
     expect(adapter.parseSecret({ ...valid, ssl: false }).ssl).toBe(false);
   });
 
+  it("reads a port given as a string of digits, as AWS's templates do", () => {
+    expect(adapter.parseSecret({ ...valid, port: '5433' }).port).toBe(5433);
+  });
+
   it('serves the engines postgres and aurora-postgresql', () => {
     expect(adapter.engines).toEqual(['postgres', 'aurora-postgresql']);
   });
 
   const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['a string port', { ...valid, port: '5432' }, 'port'],
+    ['a port string that is not digits', { ...valid, port: '5432 ' }, 'port'],
+    ['a port string out of range', { ...valid, port: '65536' }, 'port'],
     ['a fractional port', { ...valid, port: 5432.5 }, 'port'],
     ['a port out of range', { ...valid, port: 70000 }, 'port'],
     ['a missing host', { ...valid, host: undefined }, 'host'],

@@ -89,7 +89,7 @@ describe('createSecret', () => {
       JSON.stringify({ engine: 'memory', host: 'h', username: 'app', password: 12345 }),
       'password',
     ],
-    ['a string port', secretJson({ port: '5432' }), 'port'],
+    ['a port string that is not a number', secretJson({ port: 'db' }), 'port'],
     ['no host', JSON.stringify({ engine: 'memory', username: 'app', password: OLD_PASSWORD }), 'host'],
   ];
   it.each(badCurrent)(

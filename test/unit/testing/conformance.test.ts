@@ -46,6 +46,14 @@ describe('the conformance suite catches broken adapters', () => {
     await failingCase(target, /unreachable/);
   });
 
+  it("an adapter whose setPassword always changes the login user's own password", async () => {
+    const target = memoryTarget();
+    const real = target.adapter.setPassword.bind(target.adapter);
+    target.adapter.setPassword = (login, change) =>
+      real(login, { username: login.username, password: change.password });
+    await failingCase(target, /as an admin changes the other user's password/);
+  });
+
   it('an adapter whose setPassword does nothing', async () => {
     const target = memoryTarget();
     target.adapter.setPassword = async () => {};

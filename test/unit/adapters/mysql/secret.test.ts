@@ -51,7 +51,7 @@ describe('parseMySqlSecret', () => {
     ['username', { ...valid, username: undefined }],
     ['password', { ...valid, password: ['S3cr3t-Value!'] }],
     ['password', { ...valid, password: '' }],
-    ['port', { ...valid, port: '3306' }],
+    ['port', { ...valid, port: '3306 ' }],
     ['port', { ...valid, port: 0 }],
     ['port', { ...valid, port: 70000 }],
     ['port', { ...valid, port: 3306.5 }],
@@ -72,8 +72,10 @@ describe('parseMySqlSecret', () => {
     );
   });
 
-  it('says a string port is refused because it is a string', () => {
-    expect(shapeError({ ...valid, port: '3306' }).message).toMatch(/not a string/);
+  it("reads a port string of digits as AWS's templates do, and refuses any other string", () => {
+    expect(parseMySqlSecret({ ...valid, port: '3307' }).port).toBe(3307);
+    expect(shapeError({ ...valid, port: '3306a' }).message).toMatch(/a string of digits/);
+    expect(shapeError({ ...valid, port: '0' }).key).toBe('port');
   });
 
   it.each([
