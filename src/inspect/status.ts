@@ -2,7 +2,11 @@ import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-se
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DatabaseAdapter, DatabaseSecret } from '../rotation/adapter.js';
 import { Stage } from '../rotation/constants.js';
-import { SecretShapeError } from '../shared/errors.js';
+import { assertSameTarget } from '../rotation/target-guard.js';
+import { SecretShapeError, UnsafeChangeError } from '../shared/errors.js';
+
+/** The alternating-users strategy's default suffix: the two users are `<user>` and `<user>_clone`. */
+const CLONE_SUFFIX = '_clone';
 
 interface VersionStatus {
   versionId: string;
@@ -16,6 +20,7 @@ type FindingCode =
   | 'CURRENT_LOGIN_FAILED'
   | 'PENDING_LOGS_IN'
   | 'PENDING_USER_DIFFERS'
+  | 'PENDING_TARGET_DIFFERS'
   | 'SECRET_UNREADABLE';
 
 interface Finding {
@@ -36,6 +41,11 @@ interface SecretStatus {
   versions: VersionStatus[];
   /** The version holding AWSPENDING without AWSCURRENT: it blocks the next RotateSecret. */
   stalePendingVersionId?: string;
+  /**
+   * Which credentials were tried on the database (with an adapter) and whether they logged in;
+   * a key is absent when that version was not tried (no adapter, unreadable, or no stale pending).
+   */
+  logins: { current?: boolean; pending?: boolean };
   findings: Finding[];
 }
 
@@ -43,6 +53,28 @@ interface StatusOptions {
   client: SecretsManagerClient;
   /** When given, the AWSCURRENT (and a stale AWSPENDING) credentials are tried against the database. */
   adapter?: DatabaseAdapter;
+}
+
+/**
+ * Why the pending version may not become AWSCURRENT, or undefined: the connection keys setSecret
+ * compares, and a username that is neither AWSCURRENT's nor its alternating-users partner
+ * (`<user>_clone`, as AWS's templates name it).
+ */
+function pendingTargetRefusal(
+  adapter: DatabaseAdapter,
+  current: DatabaseSecret,
+  pending: DatabaseSecret,
+): string | undefined {
+  const partners = [current.username, `${current.username}${CLONE_SUFFIX}`];
+  if (current.username.endsWith(CLONE_SUFFIX)) partners.push(current.username.slice(0, -CLONE_SUFFIX.length));
+  try {
+    if (!partners.includes(pending.username)) throw new UnsafeChangeError('username');
+    assertSameTarget(adapter, current, pending);
+  } catch (error) {
+    if (error instanceof UnsafeChangeError) return error.message.replace(/; refusing.*$/, '.');
+    throw error;
+  }
+  return undefined;
 }
 
 async function readJson(client: SecretsManagerClient, secretId: string, versionId: string): Promise<unknown> {
@@ -76,6 +108,7 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
     ...(described.NextRotationDate ? { nextRotationDate: described.NextRotationDate } : {}),
     versions,
     ...(stale ? { stalePendingVersionId: stale.versionId } : {}),
+    logins: {},
     findings: [],
   };
   const add = (code: FindingCode, severity: Finding['severity'], message: string) =>
@@ -93,16 +126,7 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
   }
   if (!currentId) return status;
 
-  let current: DatabaseSecret | undefined;
-  let pending: DatabaseSecret | undefined;
-  try {
-    const parse = (value: unknown) => (adapter ? adapter.parseSecret(value) : (value as DatabaseSecret));
-    current = parse(await readJson(client, status.arn, currentId));
-    const pendingValue = stale
-      ? await readJson(client, status.arn, stale.versionId).catch(() => undefined)
-      : undefined;
-    pending = pendingValue === undefined ? undefined : parse(pendingValue);
-  } catch (error) {
+  const unreadable = (which: string, error: unknown) => {
     // Never echo a parse error's text: JSON.parse quotes the input, which is the secret.
     const detail =
       error instanceof SecretShapeError
@@ -110,21 +134,46 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
         : error instanceof SyntaxError
           ? 'its SecretString is not valid JSON'
           : `reading it failed with ${(error as Error).name}`;
-    add('SECRET_UNREADABLE', 'error', `A version could not be read or parsed: ${detail}`);
+    add('SECRET_UNREADABLE', 'error', `The ${which} version could not be read or parsed: ${detail}`);
+  };
+  const parse = (value: unknown) => (adapter ? adapter.parseSecret(value) : (value as DatabaseSecret));
+  let current: DatabaseSecret;
+  try {
+    current = parse(await readJson(client, status.arn, currentId));
+  } catch (error) {
+    unreadable('AWSCURRENT', error);
     return status;
   }
-  if (pending && current && pending.username !== current.username) {
+  let pending: DatabaseSecret | undefined;
+  if (stale) {
+    try {
+      const value = await readJson(client, status.arn, stale.versionId);
+      pending = value === undefined ? undefined : parse(value);
+    } catch (error) {
+      unreadable('AWSPENDING', error);
+    }
+  }
+  if (pending && pending.username !== current.username) {
     add(
       'PENDING_USER_DIFFERS',
       'warning',
       'The AWSPENDING version names a different username than AWSCURRENT (expected only with alternating users).',
     );
   }
-  if (adapter && current) {
-    if (!(await adapter.canLogin(current))) {
-      add('CURRENT_LOGIN_FAILED', 'error', 'The AWSCURRENT credentials do not log in to the database.');
-    }
-    if (pending && (await adapter.canLogin(pending))) {
+  if (!adapter) return status;
+  const refusal = pending ? pendingTargetRefusal(adapter, current, pending) : undefined;
+  if (refusal) {
+    add('PENDING_TARGET_DIFFERS', 'error', refusal);
+    // Its credentials are not tried: they would be sent to a server the secret does not name.
+    pending = undefined;
+  }
+  status.logins.current = await adapter.canLogin(current);
+  if (!status.logins.current) {
+    add('CURRENT_LOGIN_FAILED', 'error', 'The AWSCURRENT credentials do not log in to the database.');
+  }
+  if (pending) {
+    status.logins.pending = await adapter.canLogin(pending);
+    if (status.logins.pending) {
       add(
         'PENDING_LOGS_IN',
         'info',

@@ -6,7 +6,7 @@ import {
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { confirm } from '../../src/cli/support/confirm.js';
-import { randomPassword, withSuperuser } from '../support/postgres.js';
+import { randomPassword, superuserSecret, withSuperuser } from '../support/postgres.js';
 import { holders, labelsOf, startRotationSetup } from '../e2e/support/single-user-rotation.js';
 import type { RotationSetup } from '../e2e/support/single-user-rotation.js';
 import { expectNoSecrets, jsonOf, runCli } from './support/cli.js';
@@ -111,23 +111,95 @@ it('refuses when neither AWSCURRENT nor AWSPENDING logs in (exit 1), and changes
   expect(await labelsOf(setup.admin, name)).toEqual(before);
 });
 
-it('--no-check-login removes AWSPENDING without touching the database', async () => {
+it('refuses (exit 1) when it cannot log in: an unreachable database, or --no-check-login', async () => {
   const { name, secret } = await stalePending();
   // Point AWSCURRENT at an unreachable database: a login check fails with a connection error.
   await setup.admin.send(
     new UpdateSecretCommand({ SecretId: name, SecretString: JSON.stringify({ ...secret, port: 1 }) }),
   );
+  const before = await labelsOf(setup.admin, name);
   const checked = await runCli(['repair', name, ...endpoint, '--yes', '--json']);
   expect(checked.code).toBe(1);
   expect(jsonOf(checked)).toMatchObject({ error: { name: 'DatabaseConnectionError' } });
   const human = await runCli(['repair', name, ...endpoint, '--yes']);
   expect(human.code).toBe(1);
-  expect(human.stderr).toContain('run again with --no-check-login');
+  expect(human.stderr).toContain('repair must log in to prove which password works');
 
   const unchecked = await runCli(['repair', name, ...endpoint, '--yes', '--no-check-login', '--json']);
-  expect(unchecked.code).toBe(0);
-  expect(jsonOf(unchecked)).toMatchObject({ loginsChecked: false, action: { kind: 'remove-pending' } });
+  expect(unchecked.code).toBe(1);
+  expect(jsonOf(unchecked)).toMatchObject({ ok: false, error: { name: 'RepairRefusedError' } });
+  expect(JSON.stringify(jsonOf(unchecked))).toContain('Logins were not checked (--no-check-login)');
+  expect(await labelsOf(setup.admin, name)).toEqual(before);
 });
+
+/**
+ * A rotation that died after setSecret: the database already has AWSPENDING's password, so only
+ * AWSPENDING logs in. `pendingChange` shapes the pending version; `currentChange` AWSCURRENT.
+ */
+async function diedAfterSetSecret(
+  pendingChange: Record<string, unknown>,
+  currentChange: Record<string, unknown> = {},
+) {
+  const created = await setup.createUserSecret('rk_repair_set');
+  const currentValue = { ...created.secret, ...currentChange };
+  await setup.admin.send(
+    new UpdateSecretCommand({ SecretId: created.name, SecretString: JSON.stringify(currentValue) }),
+  );
+  const pending = { ...currentValue, password: randomPassword(), ...pendingChange };
+  const { VersionId } = await setup.admin.send(
+    new PutSecretValueCommand({
+      SecretId: created.name,
+      SecretString: JSON.stringify(pending),
+      VersionStages: ['AWSPENDING'],
+    }),
+  );
+  await setDatabasePassword(created.role, String(pending.password));
+  const [current] = holders(await labelsOf(setup.admin, created.name), 'AWSCURRENT');
+  return { ...created, pending, pendingId: VersionId as string, current: current as string };
+}
+
+it('reads a port written as a string (as AWS writes it) and finishes the rotation, never stranding the password', async () => {
+  const port = String(superuserSecret().port);
+  const { name, pendingId, current } = await diedAfterSetSecret({}, { port });
+  const run = await runCli(['repair', name, ...endpoint, '--yes', '--json']);
+  expect(run.code).toBe(0);
+  expect(jsonOf(run)).toMatchObject({ action: { kind: 'promote-pending', versionId: pendingId } });
+  const labels = await labelsOf(setup.admin, name);
+  expect(holders(labels, 'AWSCURRENT')).toEqual([pendingId]);
+  expect(holders(labels, 'AWSPREVIOUS')).toEqual([current]);
+});
+
+it('refuses (exit 1) when only AWSPENDING could log in but it cannot be parsed: no login proved it', async () => {
+  const { name } = await diedAfterSetSecret({ port: 'five thousand' });
+  const before = await labelsOf(setup.admin, name);
+  const run = await runCli(['repair', name, ...endpoint, '--yes', '--json']);
+  expect(run.code).toBe(1);
+  expect(jsonOf(run)).toMatchObject({ ok: false, error: { name: 'RepairRefusedError' } });
+  expect(JSON.stringify(jsonOf(run))).toContain('AWSPENDING version could not be read or parsed');
+  expect(await labelsOf(setup.admin, name)).toEqual(before);
+});
+
+it.each<[string, () => Record<string, unknown>]>([
+  ['another user (the superuser)', () => superuserSecret()],
+  ['another database', () => ({ dbname: 'template1' })],
+  ['another engine', () => ({ engine: 'aurora-postgresql' })],
+])(
+  'refuses (exit 1) to promote an AWSPENDING that names %s, and never tries its login',
+  async (_what, change) => {
+    const hostile = change();
+    const { name, pending } = await diedAfterSetSecret(hostile);
+    const before = await labelsOf(setup.admin, name);
+    const status = await runCli(['status', name, ...endpoint, '--check-login', '--json']);
+    const findings = jsonOf<{ findings: { code: string }[] }>(status).findings.map((f) => f.code);
+    expect(findings).toContain('PENDING_TARGET_DIFFERS');
+    expect(findings).not.toContain('PENDING_LOGS_IN');
+    const run = await runCli(['repair', name, ...endpoint, '--yes', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.stringify(jsonOf(run))).toContain('names another server, database or user');
+    expectNoSecrets(run, [String(pending.password)]);
+    expect(await labelsOf(setup.admin, name)).toEqual(before);
+  },
+);
 
 describe('confirm', () => {
   const ask = async (typed: string | null) => {

@@ -21,16 +21,17 @@ interface RepairCommandOptions extends AwsOptions {
 
 const HELP = `
 Unblocks a secret whose rotation stopped half-way: a version holding AWSPENDING without AWSCURRENT
-makes every RotateSecret fail with "A previous rotation isn't complete". Before changing anything it
-tries the credentials on the database (the adapter is chosen by the secret's "engine"), so that no
-working password is lost:
-  - AWSCURRENT still logs in: AWSPENDING is taken off the stale version (the version and its value
-    are kept, unlabelled);
+makes every RotateSecret fail with "A previous rotation isn't complete". It moves a label only after
+a login has proven which password works (the adapter is chosen by the secret's "engine"):
+  - AWSCURRENT logs in: AWSPENDING is taken off the stale version (the version and its value are
+    kept, unlabelled);
   - only AWSPENDING logs in (the rotation died after setSecret): the rotation is finished instead,
-    AWSCURRENT moves to that version and the old one becomes AWSPREVIOUS;
-  - neither logs in: refused; reset the password by hand.
---no-check-login skips the database (when it is unreachable from here) and always takes AWSPENDING
-off: only do that when you know AWSCURRENT still works.
+    AWSCURRENT moves to that version and the old one becomes AWSPREVIOUS. Only when AWSPENDING names
+    the same engine, host, port, database and TLS (no weaker) as AWSCURRENT, and the same user or
+    its alternating-users partner (<user>_clone); its credentials are never tried elsewhere;
+  - otherwise it refuses (exit 1) and says why: neither logs in, a version cannot be read or
+    parsed, AWSPENDING points at another server or user, or logins were not checked
+    (--no-check-login, or the database is unreachable from here).
 
 It asks for confirmation; --yes answers for scripts. Without a terminal and without --yes it refuses.
 No secret value is ever printed.
@@ -97,7 +98,7 @@ async function repair(secretId: string, options: RepairCommandOptions): Promise<
     if (usage) err('Nothing was changed.');
     if (error instanceof DatabaseConnectionError || error instanceof TlsRequiredError) {
       err(
-        'The database cannot be reached from here. If you know AWSCURRENT still works, run again with --no-check-login.',
+        'The database cannot be reached from here: repair must log in to prove which password works. Run it where the database is reachable.',
       );
     }
   } finally {
@@ -113,7 +114,10 @@ const registerRepair = (program: Command): void => {
     .argument('<secret-id>', 'the secret: name or ARN')
     .option('-y, --yes', 'apply without asking (for scripts)')
     .option('--dry-run', 'show the plan, change nothing')
-    .option('--no-check-login', 'do not try the credentials on the database (always remove AWSPENDING)')
+    .option(
+      '--no-check-login',
+      'do not try the credentials on the database (repair then refuses to move labels)',
+    )
     .option('--json', 'print one JSON document');
   withAwsOptions(command)
     .addHelpText('after', HELP)

@@ -1,7 +1,11 @@
 import { RepairRefusedError, planRepair } from '../../../src/inspect/repair';
 import type { FindingCode, SecretStatus } from '../../../src/inspect/status';
 
-const status = (codes: FindingCode[], stale = true): SecretStatus => ({
+const status = (
+  logins: SecretStatus['logins'],
+  codes: FindingCode[] = ['STALE_PENDING'],
+  stale = true,
+): SecretStatus => ({
   arn: 'arn',
   name: 'n',
   rotationEnabled: true,
@@ -10,29 +14,43 @@ const status = (codes: FindingCode[], stale = true): SecretStatus => ({
     ...(stale ? [{ versionId: 'pen', stages: ['AWSPENDING'] }] : []),
   ],
   ...(stale ? { stalePendingVersionId: 'pen' } : {}),
+  logins,
   findings: codes.map((code) => ({ code, severity: 'error' as const, message: code })),
 });
 
 describe('planRepair', () => {
-  it('does nothing without a stale AWSPENDING', () => {
-    expect(planRepair(status([], false), true).kind).toBe('none');
+  it('does nothing without a stale AWSPENDING, even without login checks', () => {
+    expect(planRepair(status({}, [], false), false).kind).toBe('none');
   });
-  it('removes AWSPENDING when AWSCURRENT still logs in', () => {
-    expect(planRepair(status(['STALE_PENDING']), true)).toEqual({ kind: 'remove-pending', versionId: 'pen' });
-  });
-  it('removes AWSPENDING when no database check was possible', () => {
-    expect(planRepair(status(['STALE_PENDING', 'CURRENT_LOGIN_FAILED']), false).kind).toBe('remove-pending');
+  it('removes AWSPENDING when AWSCURRENT logs in', () => {
+    expect(planRepair(status({ current: true, pending: false }), true)).toEqual({
+      kind: 'remove-pending',
+      versionId: 'pen',
+    });
+    expect(planRepair(status({ current: true }, ['SECRET_UNREADABLE']), true).kind).toBe('remove-pending');
   });
   it('promotes AWSPENDING when only it logs in, so the working password is not lost', () => {
-    expect(planRepair(status(['STALE_PENDING', 'CURRENT_LOGIN_FAILED', 'PENDING_LOGS_IN']), true)).toEqual({
+    expect(planRepair(status({ current: false, pending: true }), true)).toEqual({
       kind: 'promote-pending',
       versionId: 'pen',
       fromVersionId: 'cur',
     });
   });
-  it('refuses when neither logs in', () => {
-    expect(() => planRepair(status(['STALE_PENDING', 'CURRENT_LOGIN_FAILED']), true)).toThrow(
-      RepairRefusedError,
-    );
+  it.each<[string, SecretStatus['logins'], FindingCode[], boolean, RegExp]>([
+    ['no login was checked', {}, ['STALE_PENDING'], false, /--no-check-login/],
+    ['AWSCURRENT is unreadable', {}, ['SECRET_UNREADABLE'], true, /AWSCURRENT version could not be read/],
+    [
+      'AWSPENDING is unreadable',
+      { current: false },
+      ['SECRET_UNREADABLE'],
+      true,
+      /AWSPENDING version could not/,
+    ],
+    ['AWSPENDING points elsewhere', { current: false }, ['PENDING_TARGET_DIFFERS'], true, /another server/],
+    ['neither logs in', { current: false, pending: false }, [], true, /Neither AWSCURRENT nor AWSPENDING/],
+  ])('refuses, naming why, when %s', (_name, logins, codes, checked, why) => {
+    const plan = () => planRepair(status(logins, codes), checked);
+    expect(plan).toThrow(RepairRefusedError);
+    expect(plan).toThrow(why);
   });
 });
