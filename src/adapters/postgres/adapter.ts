@@ -34,7 +34,10 @@ interface PostgresAdapterOptions {
   scramIterations?: number;
   /** Give up connecting after this long; default 5000 ms. */
   connectTimeoutMs?: number;
-  /** Give up waiting for a statement after this long; default 15000 ms. */
+  /**
+   * The server aborts a change (a statement, or its wait for a lock) after this long, so it never
+   * lands after the step has failed; the client stops waiting one second later. Default 15000 ms.
+   */
   queryTimeoutMs?: number;
   /** `application_name` of the adapter's sessions, to spot them in `pg_stat_activity`; default `rotation-kit`. */
   applicationName?: string;
@@ -159,7 +162,9 @@ function createPostgresAdapter(options: PostgresAdapterOptions = {}): DatabaseAd
       const verifier = await verifierFor(change);
       const action = `change the password of role "${change.username}"`;
       await onPrimary(login, { action, role: change.username, verifier }, (client) =>
-        alterPassword(client, change.username, verifier),
+        inTransaction(client, settings.queryTimeoutMs, () =>
+          alterPassword(client, change.username, verifier),
+        ),
       );
     },
 
@@ -171,7 +176,7 @@ function createPostgresAdapter(options: PostgresAdapterOptions = {}): DatabaseAd
       const request = { like, username: change.username, verifier, setRole: cloneActsAsOriginal };
       const action = `create or update role "${change.username}" like "${like}"`;
       await onPrimary(admin, { action, role: change.username, verifier }, (client) =>
-        inTransaction(client, () => ensureClone(client, request)),
+        inTransaction(client, settings.queryTimeoutMs, () => ensureClone(client, request)),
       );
     },
   };
@@ -180,8 +185,22 @@ function createPostgresAdapter(options: PostgresAdapterOptions = {}): DatabaseAd
 /** Two rotations creating the same clone at once: the loser retries and finds the role there. */
 const DUPLICATE = new Set(['42710', '23505']);
 
-async function inTransaction(client: QueryClient, work: () => Promise<void>, attempt = 1): Promise<void> {
-  await client.query('BEGIN');
+/**
+ * Runs `work` in one transaction that the server itself aborts when a statement runs, or waits for
+ * a lock (another session altering the same role), longer than `timeoutMs`. The client stopping to
+ * wait is not enough: the server would keep the ALTER ROLE queued and apply it after the step had
+ * reported failure. SET LOCAL ends with the transaction, so a pooler's server connection keeps its
+ * own settings.
+ */
+async function inTransaction(
+  client: QueryClient,
+  timeoutMs: number,
+  work: () => Promise<void>,
+  attempt = 1,
+): Promise<void> {
+  await client.query(
+    `BEGIN; SET LOCAL lock_timeout = ${timeoutMs}; SET LOCAL statement_timeout = ${timeoutMs}`,
+  );
   try {
     await work();
     await client.query('COMMIT');
@@ -189,7 +208,7 @@ async function inTransaction(client: QueryClient, work: () => Promise<void>, att
     await client.query('ROLLBACK').catch(() => undefined);
     const state = (error as { code?: unknown }).code;
     if (attempt === 1 && !(error instanceof RotationError) && DUPLICATE.has(String(state))) {
-      return inTransaction(client, work, attempt + 1);
+      return inTransaction(client, timeoutMs, work, attempt + 1);
     }
     throw error;
   }

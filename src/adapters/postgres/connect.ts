@@ -23,6 +23,9 @@ interface ConnectionSettings {
   caBundle(): string | undefined;
 }
 
+/** How much longer the client waits than the server's own statement and lock timeouts. */
+const SERVER_ABORT_GRACE_MS = 1_000;
+
 /** SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification. */
 const AUTHENTICATION_FAILED = new Set(['28P01', '28000']);
 
@@ -105,7 +108,9 @@ async function withConnection<T>(
     database: secret.dbname,
     ssl: driverTlsConfig(mode, secret.host, settings.caBundle),
     connectionTimeoutMillis: settings.connectTimeoutMs,
-    query_timeout: settings.queryTimeoutMs,
+    // The server aborts a change at queryTimeoutMs (see inTransaction): its error, which says the
+    // change did not land, arrives before the client would give up.
+    query_timeout: settings.queryTimeoutMs + SERVER_ABORT_GRACE_MS,
     application_name: settings.applicationName,
   });
   // A fault after connect also rejects the pending query; this only keeps a late socket error

@@ -45,6 +45,13 @@ function statementFailure(
   const context = { host: target.host, port: target.port, sqlState: state };
   if (state === '25006') return new ReadOnlyDatabaseError('the transaction is read-only', context);
   if (state === '42704' && role !== undefined) return new RoleNotFoundError(role);
+  if (state === '55P03' || state === '57014') {
+    return new DatabaseConnectionError(
+      `PostgreSQL at ${target.host}:${target.port} ran out of time to ${action} and aborted it, so nothing changed: ${describe(error, secrets)}`,
+      context,
+      { cause: error },
+    );
+  }
   return new DatabaseConnectionError(
     `PostgreSQL at ${target.host}:${target.port} refused to ${action}: ${describe(error, secrets)}`,
     context,
