@@ -138,6 +138,30 @@ it('a failing step exits 1 with the named error and the retry command; a new rot
   expect(refusal.error.message).toContain('rotation-kit repair cli/unreachable');
 });
 
+it('refuses a --token naming an old version (unlabelled, or AWSPREVIOUS): a retired password never comes back', async () => {
+  const { name } = await setup.createUserSecret('rk_rotate_old');
+  const [original] = holders(await labelsOf(setup.admin, name), 'AWSCURRENT');
+  const first = jsonOf<RotateJson>(await rotate(name, '--json')).token;
+  expect((await rotate(name, '--json')).code).toBe(0); // `original` is now unlabelled, `first` AWSPREVIOUS
+  const labels = await labelsOf(setup.admin, name);
+  expect(labels[original as string]).toBeUndefined();
+  const working = await secretAt(setup.admin, name);
+
+  const oldTokens: Array<[string, string]> = [
+    [original as string, 'unlabelled'],
+    [first, 'AWSPREVIOUS'],
+  ];
+  for (const [token, stages] of oldTokens) {
+    const run = await rotate(name, '--token', token, '--json');
+    expect(run.code).toBe(1);
+    const refusal = jsonOf<{ ok: boolean; error: { code: string; message: string } }>(run);
+    expect(refusal).toMatchObject({ ok: false, error: { code: 'TOKEN_IN_USE' } });
+    expect(refusal.error.message).toContain(`not staged AWSPENDING (${stages})`);
+  }
+  expect(await labelsOf(setup.admin, name)).toEqual(labels);
+  expect(await loginWorks(working)).toBe(true);
+});
+
 it('rejects incomplete or malformed requests as usage errors (exit 2) before calling anything', async () => {
   const noToken = await rotate('any-secret', '--step', 'setSecret');
   expect(noToken.code).toBe(2);

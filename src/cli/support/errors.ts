@@ -22,6 +22,23 @@ class PendingRotationError extends RotationError {
   }
 }
 
+/**
+ * `--token` names a version that exists but is not staged AWSPENDING (an old, unlabelled or
+ * current version): running the steps on it would put a retired password back. RotateSecret
+ * refuses a token already in use the same way.
+ */
+class TokenInUseError extends RotationError {
+  constructor(secretId: string, token: string, stages: readonly string[]) {
+    super(
+      'TOKEN_IN_USE',
+      `Version ${token} of ${secretId} already exists and is not staged AWSPENDING ` +
+        `(${stages.length > 0 ? stages.join(', ') : 'unlabelled'}): it is no unfinished rotation. ` +
+        'Nothing was changed; start a new rotation without --token.',
+      { secretId, versionId: token },
+    );
+  }
+}
+
 /** The user answered no to a confirmation: nothing was changed. */
 class DeclinedError extends RotationError {
   constructor() {
@@ -39,4 +56,4 @@ class StalePlanError extends RotationError {
   }
 }
 
-export { DeclinedError, PendingRotationError, StalePlanError, UsageError };
+export { DeclinedError, PendingRotationError, StalePlanError, TokenInUseError, UsageError };

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  ListSecretVersionIdsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { STEPS, Stage } from '../../rotation/constants.js';
 import type { StepName } from '../../rotation/constants.js';
 import { createRotationHandler } from '../../rotation/handler.js';
 import type { Logger } from '../../shared/logger.js';
-import { PendingRotationError } from './errors.js';
+import { PendingRotationError, TokenInUseError } from './errors.js';
 import { summarizeError } from './output.js';
 import type { ErrorSummary } from './output.js';
 import { standInForRotateSecret } from './placeholder.js';
@@ -63,9 +67,31 @@ function otherPending(versions: Record<string, string[]>, token: string): string
 }
 
 /**
+ * The labels of the version `token` names, deprecated (unlabelled) versions included, which
+ * DescribeSecret leaves out; undefined when no version has that id.
+ */
+async function versionStages(
+  client: SecretsManagerClient,
+  secretId: string,
+  token: string,
+): Promise<string[] | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, NextToken: nextToken }),
+    );
+    const found = page.Versions?.find((version) => version.VersionId === token);
+    if (found) return found.VersionStages ?? [];
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/**
  * Runs a template's rotation handler here, step by step, as Secrets Manager would invoke it after
  * RotateSecret (see `standInForRotateSecret` for the one thing only the service can do). Refuses,
- * like RotateSecret, while another rotation is unfinished.
+ * like RotateSecret, while another rotation is unfinished, and a `token` naming an existing version
+ * that is not staged AWSPENDING.
  */
 async function runRotationLocally(options: LocalRotationOptions): Promise<LocalRotationResult> {
   const client = new SecretsManagerClient(options.clientConfig);
@@ -76,6 +102,10 @@ async function runRotationLocally(options: LocalRotationOptions): Promise<LocalR
     const token = options.token ?? randomUUID();
     const blocking = otherPending(described.VersionIdsToStages ?? {}, token);
     if (blocking) throw new PendingRotationError(name, blocking);
+    if (options.token !== undefined) {
+      const stages = await versionStages(client, arn, token);
+      if (stages && !stages.includes(Stage.Pending)) throw new TokenInUseError(name, token, stages);
+    }
 
     const { adapter, strategy, wiring } = await templateWiring(options.template);
     standInForRotateSecret(client, { token });
