@@ -1,4 +1,5 @@
 import type { DatabaseSecret } from '../../rotation/adapter.js';
+import { SecretShapeError } from '../../shared/errors.js';
 import {
   optionalSecretString,
   optionalSecretValue,
@@ -16,6 +17,30 @@ const MYSQL_ENGINES = ['mysql', 'aurora-mysql', 'mariadb'] as const;
 type MySqlEngine = (typeof MYSQL_ENGINES)[number];
 
 const DEFAULT_PORT = 3306;
+
+/**
+ * The longest user name each engine stores, in characters: MySQL 8 and Aurora MySQL 32 (MySQL's
+ * documented limit; no MySQL server is tested here), MariaDB 128 (its server refuses 129 with "is
+ * too long for user name"; checked on MariaDB 10.11). createSecret parses the next secret, so an
+ * alternate user `<user>_clone` over the limit is refused before AWSPENDING is written.
+ */
+const MAX_USERNAME_CHARS: Readonly<Record<MySqlEngine, number>> = {
+  mysql: 32,
+  'aurora-mysql': 32,
+  mariadb: 128,
+};
+
+function requireUsername(json: SecretJson, engine: MySqlEngine): string {
+  const username = requireSecretString(json, 'username');
+  const limit = MAX_USERNAME_CHARS[engine];
+  if ([...username].length > limit) {
+    throw new SecretShapeError(
+      'username',
+      `at most ${limit} characters (the longest user name ${engine} stores)`,
+    );
+  }
+  return username;
+}
 
 /**
  * A MySQL/MariaDB secret: AWS's keys for these engines, with defaults filled. TLS can be chosen per
@@ -45,11 +70,12 @@ function sslValue(json: SecretJson): unknown {
  */
 function parseMySqlSecret(value: unknown): MySqlSecret {
   const json = requireSecretObject(value, 'SecretString');
+  const engine = requireSecretChoice(json.engine, 'engine', MYSQL_ENGINES);
   const secret: MySqlSecret = {
-    engine: requireSecretChoice(json.engine, 'engine', MYSQL_ENGINES),
+    engine,
     host: requireSecretString(json, 'host'),
     port: parseSecretPort(optionalSecretValue(json, 'port'), DEFAULT_PORT),
-    username: requireSecretString(json, 'username'),
+    username: requireUsername(json, engine),
     password: requireSecretString(json, 'password'),
   };
   const dbname = optionalSecretString(json, 'dbname');
@@ -59,5 +85,5 @@ function parseMySqlSecret(value: unknown): MySqlSecret {
   return { ...secret, ...parseSecretTls(optionalSecretValue(json, 'sslmode'), sslValue(json)) };
 }
 
-export { DEFAULT_PORT, MYSQL_ENGINES, parseMySqlSecret };
+export { DEFAULT_PORT, MAX_USERNAME_CHARS, MYSQL_ENGINES, parseMySqlSecret };
 export type { MySqlEngine, MySqlSecret };
