@@ -72,6 +72,18 @@ describe('parseMySqlSecret', () => {
     );
   });
 
+  it('refuses a user name longer than the engine stores: 32 characters on MySQL, 128 on MariaDB', () => {
+    expect(parseMySqlSecret({ ...valid, username: 'u'.repeat(32) }).username).toHaveLength(32);
+    expect(shapeError({ ...valid, username: 'u'.repeat(33) }).message).toMatch(/at most 32 characters/);
+    expect(shapeError({ ...valid, engine: 'aurora-mysql', username: 'é'.repeat(33) }).key).toBe('username');
+    expect(parseMySqlSecret({ ...valid, engine: 'mariadb', username: 'u'.repeat(128) }).engine).toBe(
+      'mariadb',
+    );
+    expect(shapeError({ ...valid, engine: 'mariadb', username: 'u'.repeat(129) }).message).toMatch(
+      /at most 128/,
+    );
+  });
+
   it("reads a port string of digits as AWS's templates do, and refuses any other string", () => {
     expect(parseMySqlSecret({ ...valid, port: '3307' }).port).toBe(3307);
     expect(shapeError({ ...valid, port: '3306a' }).message).toMatch(/a string of digits/);
