@@ -11,7 +11,7 @@ describe('crash and retry interleavings, in-memory database', () => {
   beforeAll(async () => (server = await startLocalSecretsManager()));
   afterAll(() => server.stop());
 
-  it(`keeps a working password at every moment and completes cleanly (${RUNS} runs)`, async () => {
+  it(`keeps a working password on the secret's own server at every moment, through repairs, hostile pending versions and timeouts, and completes cleanly (${RUNS} runs)`, async () => {
     await crashAndRetryProperty({
       server,
       runs: RUNS,
@@ -20,6 +20,8 @@ describe('crash and retry interleavings, in-memory database', () => {
         return {
           adapter: createMemoryAdapter({ users: { app: password } }),
           secret: { engine: 'memory', host: 'db', port: 1, username: 'app', password },
+          // Another port or host (a second server), another user.
+          hostile: [{ port: 2 }, { host: 'replica.db' }, { username: 'admin' }],
         };
       },
     });

@@ -8,9 +8,24 @@
  * createSecret; a duplicate delivery re-invokes a step that already succeeded. Any Secrets Manager
  * or database call of any step can fail before it takes effect, or take effect and then lose its
  * reply (the process died there), in a warm or a fresh container.
+ *
+ * Besides the steps: an operator may run `repair` at any moment, with or without a way to check
+ * logins (after a repair that moved a label, the next step starts a new rotation, as the next
+ * RotateSecret would); an attacker may fill the rotation's placeholder with a hostile AWSPENDING
+ * (one connection key changed) before createSecret writes it; a password change may time out
+ * behind another session's lock (on PostgreSQL a real one), with a repair acting meanwhile.
+ * Invariants: at every moment AWSCURRENT or AWSPENDING logs in to the secret's own server; no
+ * password is ever set on another server or user; after completion exactly one version holds
+ * AWSCURRENT and the original password no longer works.
  */
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
+import { RepairRefusedError, repairSecret } from '../../../src/inspect/repair';
 import { STEPS } from '../../../src/rotation/constants';
 import type { StepName } from '../../../src/rotation/constants';
 import type { DatabaseAdapter, DatabaseSecret } from '../../../src/rotation/adapter';
@@ -23,7 +38,9 @@ import type { Fault } from '../../../src/testing/faults';
 type Action =
   | { kind: 'retry'; fault?: Fault; fresh: boolean }
   | { kind: 'restart'; fault?: Fault; fresh: boolean }
-  | { kind: 'duplicate'; pick: number; fault?: Fault; fresh: boolean };
+  | { kind: 'duplicate'; pick: number; fault?: Fault; fresh: boolean }
+  | { kind: 'repair'; checkLogins: boolean }
+  | { kind: 'timeout'; repairMeanwhile: boolean };
 
 const stepArb = fc.constantFrom<StepName>('createSecret', 'setSecret', 'testSecret', 'finishSecret');
 
@@ -47,6 +64,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     fault: faultArb,
     fresh: fc.boolean(),
   }),
+  fc.record({ kind: fc.constant('repair' as const), checkLogins: fc.boolean() }),
+  fc.record({ kind: fc.constant('timeout' as const), repairMeanwhile: fc.boolean() }),
+);
+
+/** One run in five starts with a hostile AWSPENDING (which of the target's, by index). */
+const hostileArb: fc.Arbitrary<number | undefined> = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 4 },
+  { arbitrary: fc.nat(), weight: 1 },
 );
 
 /** A fresh database user for one run. */
@@ -54,6 +79,48 @@ interface CrashTarget<S extends DatabaseSecret> {
   adapter: DatabaseAdapter<S>;
   /** The user's secret JSON as AWSCURRENT holds it before the rotation. */
   secret: S;
+  /** Hostile AWSPENDING changes, each redirecting one connection key (another port, user, ...). */
+  hostile: readonly Record<string, unknown>[];
+  /**
+   * Runs `work` while another session holds the user's row lock, so a password change waits and
+   * times out; then releases the lock and resolves once the server has finished with the change.
+   * Without it, a timeout is a database call that fails before it takes effect (what the server's
+   * abort guarantees).
+   */
+  whileLocked?(work: () => Promise<void>): Promise<void>;
+}
+
+/** The keys that name the server and database a secret points at. */
+const SERVER_KEYS = ['engine', 'host', 'port', 'dbname'] as const;
+
+function sameServer(a: DatabaseSecret, b: DatabaseSecret): boolean {
+  const value = (secret: DatabaseSecret, key: string) => (secret as unknown as Record<string, unknown>)[key];
+  return SERVER_KEYS.every((key) => value(a, key) === value(b, key));
+}
+
+/**
+ * The adapter, watched: a password change logged in to another server, or aimed at another user
+ * than the secret's, is recorded as a violation and not made.
+ */
+function watchedAdapter<S extends DatabaseSecret>(
+  adapter: DatabaseAdapter<S>,
+  original: S,
+  violations: string[],
+): DatabaseAdapter<S> {
+  return {
+    engines: adapter.engines,
+    connectionKeys: adapter.connectionKeys,
+    ...(adapter.tlsStrength ? { tlsStrength: adapter.tlsStrength.bind(adapter) } : {}),
+    parseSecret: (value) => adapter.parseSecret(value),
+    canLogin: (secret) => adapter.canLogin(secret),
+    async setPassword(login, change) {
+      if (!sameServer(login, original) || change.username !== original.username) {
+        violations.push(`a password change for ${change.username} at ${login.host}:${login.port}`);
+        throw new Error('property violation: a password change aimed elsewhere');
+      }
+      return adapter.setPassword(login, change);
+    },
+  };
 }
 
 async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
@@ -65,65 +132,172 @@ async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
   let counter = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(faultArb, fc.array(actionArb, { maxLength: 8 }), async (firstFault, actions) => {
-        const run = ++counter;
-        const name = `property-${process.pid}-${run}-${Date.now()}`;
-        const { adapter, secret } = await options.newTarget(run);
-        await client.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(secret) }));
-        const harness = createRotationHarness({
-          server: options.server,
-          adapter,
-          createHandler: (deps) =>
-            createRotationHandler({ ...deps, logger: silentLogger, loginRetry: { totalMs: 0 } }),
-        });
-
-        const completed = new Set<StepName>();
-        const assertWorking = async (arn: string, when: string) => {
-          if (!(await harness.workingLabel(arn))) throw new Error(`no working password after ${when}`);
-        };
-
-        const { arn, token, outcome } = await harness.start(name, firstFault ? { fault: firstFault } : {});
-        for (const step of outcome.completedSteps) completed.add(step as StepName);
-        await assertWorking(arn, 'the first attempt');
-
-        for (const action of actions) {
-          if (action.kind === 'restart') {
-            for (const [index, step] of STEPS.entries()) {
-              const result = await harness.invoke(arn, token, step, {
-                ...(action.fault?.step === step ? { fault: action.fault } : {}),
-                freshContainer: action.fresh && index === 0,
-              });
-              if (result.ok) completed.add(step);
-              await assertWorking(arn, `restart/${step}`);
-              if (!result.ok) break;
-            }
-            continue;
-          }
-          const step =
-            action.kind === 'retry'
-              ? STEPS.find((s) => !completed.has(s))
-              : [...completed][action.pick % Math.max(completed.size, 1)];
-          if (!step) continue;
-          const result = await harness.invoke(arn, token, step, {
-            ...(action.fault ? { fault: { ...action.fault, step } } : {}),
-            freshContainer: action.fresh,
+      fc.asyncProperty(
+        faultArb,
+        hostileArb,
+        fc.array(actionArb, { maxLength: 8 }),
+        async (firstFault, hostilePick, actions) => {
+          const run = ++counter;
+          const name = `property-${process.pid}-${run}-${Date.now()}`;
+          const target = await options.newTarget(run);
+          const { adapter, secret } = target;
+          const violations: string[] = [];
+          await client.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(secret) }));
+          const harness = createRotationHarness({
+            server: options.server,
+            adapter: watchedAdapter(adapter, secret, violations),
+            createHandler: (deps) =>
+              createRotationHandler({ ...deps, logger: silentLogger, loginRetry: { totalMs: 0 } }),
           });
-          if (result.ok) completed.add(step);
-          await assertWorking(arn, `${action.kind}/${step}`);
-        }
 
-        await harness.completeFrom(arn, token, 'createSecret');
-        const final = await harness.snapshot(arn);
-        expect(final.versions[token]).toEqual(['AWSCURRENT']);
-        const holders = (stage: string) =>
-          Object.values(final.versions).filter((s) => s.includes(stage)).length;
-        expect(holders('AWSCURRENT')).toBe(1);
-        expect(holders('AWSPENDING')).toBe(0);
-        expect(holders('AWSPREVIOUS')).toBe(1);
-        expect(final.byStage.AWSPREVIOUS?.password).toBe(secret.password);
-        expect(await adapter.canLogin(final.byStage.AWSCURRENT as S)).toBe(true);
-        expect(await adapter.canLogin(secret)).toBe(false);
-      }),
+          /** At every moment AWSCURRENT or AWSPENDING logs in, to the secret's own server. */
+          const assertWorking = async (arn: string, when: string) => {
+            expect(violations).toEqual([]);
+            const { byStage } = await harness.snapshot(arn);
+            for (const stage of ['AWSCURRENT', 'AWSPENDING']) {
+              const version = byStage[stage] as S | undefined;
+              if (version && sameServer(version, secret) && (await adapter.canLogin(version))) return;
+            }
+            throw new Error(`no working password on the secret's own server after ${when}`);
+          };
+          const labels = async (arn: string) =>
+            (await client.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages ?? {};
+
+          // The rotation under way; a repair that moves a label ends it (`token` undefined), and the
+          // next step action starts a new one, as the next RotateSecret would.
+          let token: string | undefined;
+          let completed = new Set<StepName>();
+          let hostileActive = false;
+          let repaired = false;
+          const begin = async (fault: Fault | undefined) => {
+            const started = await harness.start(name, fault ? { fault } : {});
+            token = started.token;
+            completed = new Set(started.outcome.completedSteps as StepName[]);
+            return started;
+          };
+
+          const repair = async (arn: string, checkLogins: boolean) => {
+            const before = await labels(arn);
+            try {
+              const { action } = await repairSecret(arn, { client, ...(checkLogins ? { adapter } : {}) });
+              if (action.kind !== 'none') {
+                expect(checkLogins).toBe(true);
+                repaired = true;
+                token = undefined;
+                hostileActive = false;
+              }
+            } catch (error) {
+              if (!(error instanceof RepairRefusedError)) throw error;
+              expect(await labels(arn)).toEqual(before);
+            }
+            await assertWorking(arn, `repair (${checkLogins ? 'logins checked' : 'no login check'})`);
+          };
+
+          const hostile =
+            hostilePick === undefined ? undefined : target.hostile[hostilePick % target.hostile.length];
+          // An attacker fills the rotation's placeholder before createSecret writes it: createSecret
+          // fails at its first Secrets Manager call, then the hostile value lands under the token.
+          const { arn } = await begin(
+            hostile ? { target: 'secrets', call: 1, when: 'before', step: 'createSecret' } : firstFault,
+          );
+          if (hostile) {
+            await client.send(
+              new PutSecretValueCommand({
+                SecretId: arn,
+                ClientRequestToken: token,
+                SecretString: JSON.stringify({ ...secret, password: `Hostile-${run}-Pa55`, ...hostile }),
+                VersionStages: ['AWSPENDING'],
+              }),
+            );
+            hostileActive = true;
+          }
+          await assertWorking(arn, 'the first attempt');
+
+          for (const action of actions) {
+            if (action.kind === 'repair') {
+              await repair(arn, action.checkLogins);
+              continue;
+            }
+            if (token === undefined) {
+              await begin(action.kind === 'timeout' ? undefined : action.fault);
+              await assertWorking(arn, 'a new rotation after a repair');
+              continue;
+            }
+            const rotation = token;
+            if (action.kind === 'timeout') {
+              // The steps up to setSecret, whose password change waits on the lock and times out.
+              const upToSetSecret = async () => {
+                for (const step of STEPS.slice(0, STEPS.indexOf('setSecret') + 1)) {
+                  if (completed.has(step)) continue;
+                  const fault: Fault = { target: 'database', call: 2, when: 'before', step: 'setSecret' };
+                  const result = await harness.invoke(
+                    arn,
+                    rotation,
+                    step,
+                    target.whileLocked ? {} : { fault },
+                  );
+                  if (result.ok) completed.add(step);
+                  if (!result.ok) break;
+                }
+                if (action.repairMeanwhile) await repair(arn, true);
+              };
+              if (target.whileLocked) await target.whileLocked(upToSetSecret);
+              else await upToSetSecret();
+              await assertWorking(arn, 'a statement timeout');
+              continue;
+            }
+            if (action.kind === 'restart') {
+              for (const [index, step] of STEPS.entries()) {
+                const result = await harness.invoke(arn, rotation, step, {
+                  ...(action.fault?.step === step ? { fault: action.fault } : {}),
+                  freshContainer: action.fresh && index === 0,
+                });
+                if (result.ok) completed.add(step);
+                await assertWorking(arn, `restart/${step}`);
+                if (!result.ok) break;
+              }
+              continue;
+            }
+            const step =
+              action.kind === 'retry'
+                ? STEPS.find((s) => !completed.has(s))
+                : [...completed][action.pick % Math.max(completed.size, 1)];
+            if (!step) continue;
+            const result = await harness.invoke(arn, rotation, step, {
+              ...(action.fault ? { fault: { ...action.fault, step } } : {}),
+              freshContainer: action.fresh,
+            });
+            if (result.ok) completed.add(step);
+            await assertWorking(arn, `${action.kind}/${step}`);
+          }
+
+          // AWS's eventual successful attempt. A hostile AWSPENDING never completes: setSecret
+          // refuses it every time, and repair (AWSCURRENT still logs in) takes it off.
+          if (hostileActive) {
+            const { action } = await repairSecret(arn, { client, adapter });
+            expect(action.kind).toBe('remove-pending');
+            repaired = true;
+            token = undefined;
+          }
+          if (token === undefined) {
+            const next = await begin(undefined);
+            expect(next.outcome.succeeded).toBe(true);
+          } else {
+            await harness.completeFrom(arn, token, 'createSecret');
+          }
+          expect(violations).toEqual([]);
+          const final = await harness.snapshot(arn);
+          expect(final.versions[token as string]).toEqual(['AWSCURRENT']);
+          const holders = (stage: string) =>
+            Object.values(final.versions).filter((s) => s.includes(stage)).length;
+          expect(holders('AWSCURRENT')).toBe(1);
+          expect(holders('AWSPENDING')).toBe(0);
+          expect(holders('AWSPREVIOUS')).toBe(1);
+          if (!repaired) expect(final.byStage.AWSPREVIOUS?.password).toBe(secret.password);
+          expect(await adapter.canLogin(final.byStage.AWSCURRENT as S)).toBe(true);
+          expect(await adapter.canLogin(secret)).toBe(false);
+        },
+      ),
       { numRuns: options.runs },
     );
   } finally {
