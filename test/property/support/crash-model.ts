@@ -197,8 +197,15 @@ async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
             hostilePick === undefined ? undefined : target.hostile[hostilePick % target.hostile.length];
           // An attacker fills the rotation's placeholder before createSecret writes it: createSecret
           // fails at its first Secrets Manager call, then the hostile value lands under the token.
+          // A run with a timeout starts with an attempt that stopped at setSecret (nothing changed),
+          // so the timeout strikes a password change that is still to be made.
+          const stopAtSetSecret: Fault = { target: 'database', call: 1, when: 'before', step: 'setSecret' };
           const { arn } = await begin(
-            hostile ? { target: 'secrets', call: 1, when: 'before', step: 'createSecret' } : firstFault,
+            hostile
+              ? { target: 'secrets', call: 1, when: 'before', step: 'createSecret' }
+              : actions.some((action) => action.kind === 'timeout')
+                ? stopAtSetSecret
+                : firstFault,
           );
           if (hostile) {
             await client.send(
