@@ -6,6 +6,8 @@ import type { SecretStatus, StatusOptions } from './status.js';
 
 /** Repair would lose the only working password, or there is nothing it knows how to do. */
 class RepairRefusedError extends RotationError {
+  override readonly name = 'RepairRefusedError';
+
   constructor(message: string) {
     super('REPAIR_REFUSED', message);
   }
