@@ -53,6 +53,13 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
    * same privileges as `like`, and sets its password. Idempotent.
    */
   ensureUserLike?(admin: S, like: string, change: PasswordChange): Promise<void>;
+
+  /**
+   * Throws `MissingDependencyError` (naming the package and the install command) when a package the
+   * adapter needs is not installed. createSecret calls it first, before anything is written. Keep
+   * it cheap: it must not load a driver that only connections need.
+   */
+  checkDependencies?(): Promise<void>;
 }
 
 export type { DatabaseAdapter, DatabaseSecret, PasswordChange };
