@@ -1,0 +1,157 @@
+// A team bundles its own Lambda entry with esbuild, as the README's "Use it in your own Lambda"
+// guide says, from the packed tarball installed in a temporary project: as CommonJS and as an ES
+// module (no banner), minified; and imports the package unbundled from ESM and CommonJS. The
+// bundles run a real rotation (local Secrets Manager, the globalSetup PostgreSQL). Error names
+// survive minification, in users' bundles and in the shipped template zips.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import * as postgres from '../support/postgres.js';
+import { run } from './support/packed.js';
+import type { Project } from './support/packed.js';
+import { appProject } from './support/projects.js';
+
+jest.setTimeout(300_000);
+
+const FIXTURE = join(__dirname, 'fixtures', 'rotate.mjs');
+let app: Project;
+const roles: string[] = [];
+
+beforeAll(async () => {
+  app = await appProject();
+  expect(app.installCode).toBe(0);
+  writeFileSync(join(app.dir, 'rotate.mjs'), readFileSync(FIXTURE));
+});
+
+afterAll(() => postgres.dropRoles(roles));
+
+async function esbuild(args: string[]): Promise<void> {
+  const built = await run(
+    join(app.dir, 'node_modules', '.bin', 'esbuild'),
+    [...args, '--log-level=warning'],
+    {
+      cwd: app.dir,
+    },
+  );
+  expect(built.stderr).toBe('');
+  expect(built.code).toBe(0);
+}
+
+/** A fresh role on the test server, and its secret (plaintext: the test server has no TLS). */
+async function userSecret(): Promise<string> {
+  const name = postgres.uniqueRole('rk_pkg');
+  const password = postgres.randomPassword();
+  await postgres.createRole(name, password);
+  roles.push(name);
+  return JSON.stringify(postgres.userSecret(postgres.superuserSecret(), name, password));
+}
+
+interface Outcome {
+  succeeded: boolean;
+  completedSteps: string[];
+  failedStep?: string;
+  error?: { name: string; message: string };
+  stages: string[][];
+}
+
+async function rotateWith(file: string, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+  const secret = env.RK_SECRET ?? (await userSecret());
+  const ran = await run(process.execPath, [file], {
+    cwd: app.dir,
+    env: { ...process.env, RK_ENGINE: 'postgres', ...env, RK_SECRET: secret },
+  });
+  expect(ran.stderr).toBe('');
+  expect(ran.code).toBe(0);
+  return JSON.parse(ran.stdout.trim().split('\n').pop() as string) as Outcome;
+}
+
+describe('a user bundles their own entry with esbuild', () => {
+  it('as CommonJS, minified, everything bundled: a full rotation', async () => {
+    await esbuild([
+      'rotate.mjs',
+      '--bundle',
+      '--platform=node',
+      '--format=cjs',
+      '--minify',
+      '--outfile=out/cjs/index.js',
+    ]);
+    const outcome = await rotateWith('out/cjs/index.js');
+    expect(outcome).toMatchObject({
+      succeeded: true,
+      completedSteps: ['createSecret', 'setSecret', 'testSecret', 'finishSecret'],
+    });
+  });
+
+  it('as an ES module, minified, no banner (SDK by its `module` field, pg external): a full rotation', async () => {
+    await esbuild([
+      'rotate.mjs',
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--minify',
+      '--main-fields=module,main',
+      '--external:pg',
+      '--external:mysql2',
+      '--outfile=out/esm/index.mjs',
+    ]);
+    const outcome = await rotateWith('out/esm/index.mjs');
+    expect(outcome).toMatchObject({
+      succeeded: true,
+      completedSteps: ['createSecret', 'setSecret', 'testSecret', 'finishSecret'],
+    });
+  });
+
+  it('keeps the error names when minified: a bad secret fails createSecret with SecretShapeError', async () => {
+    // port as a string: refused before anything is written
+    const bad = JSON.stringify({ ...postgres.superuserSecret(), port: 'five' });
+    const outcome = await rotateWith('out/cjs/index.js', { RK_SECRET: bad });
+    expect(outcome.failedStep).toBe('createSecret');
+    expect(outcome.error?.name).toBe('SecretShapeError');
+    const esm = await rotateWith('out/esm/index.mjs', { RK_SECRET: bad });
+    expect(esm.error?.name).toBe('SecretShapeError');
+  });
+});
+
+describe('imported unbundled', () => {
+  it('from an ES module: every entry point but cdk (which needs aws-cdk-lib)', async () => {
+    const outcome = await rotateWith('rotate.mjs');
+    expect(outcome.succeeded).toBe(true);
+  });
+
+  it('from CommonJS: every entry point but cdk', async () => {
+    const script = `
+      const kit = require('rotation-kit');
+      const names = [kit.createRotationHandler, require('rotation-kit/postgres').createPostgresAdapter,
+        require('rotation-kit/mysql').createMySqlAdapter, require('rotation-kit/local').startLocalSecretsManager,
+        require('rotation-kit/testing').createRotationHarness].map((f) => typeof f);
+      console.log(JSON.stringify([...names, new kit.SecretShapeError('port', 'a number').name]));`;
+    const ran = await run(process.execPath, ['-e', script], { cwd: app.dir });
+    expect(ran.stderr).toBe('');
+    expect(JSON.parse(ran.stdout)).toEqual([...Array(5).fill('function'), 'SecretShapeError']);
+  });
+});
+
+describe('the shipped template zip', () => {
+  it('reports TlsRequiredError by name when verify-full meets a server without TLS', async () => {
+    const zip = join(
+      app.dir,
+      'node_modules',
+      'rotation-kit',
+      'dist',
+      'templates',
+      'postgres-single-user.zip',
+    );
+    const taskRoot = join(app.dir, 'lambda', 'postgres-single-user');
+    mkdirSync(taskRoot, { recursive: true });
+    for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zip))))
+      writeFileSync(join(taskRoot, name), bytes);
+    const secret = JSON.parse(await userSecret()) as Record<string, unknown>;
+    delete secret.sslmode; // the default, verify-full
+    const outcome = await rotateWith('rotate.mjs', {
+      RK_HANDLER: join(taskRoot, 'index.js'),
+      RK_SECRET: JSON.stringify(secret),
+    });
+    expect(outcome.failedStep).toBe('setSecret');
+    expect(outcome.error?.name).toBe('TlsRequiredError');
+  });
+});
