@@ -14,7 +14,9 @@ import { TEMPLATE_NAMES } from '../support/templates.js';
 import type { TemplateName } from '../support/templates.js';
 
 interface RotateOptions extends AwsOptions {
-  template: TemplateName;
+  template?: TemplateName;
+  /** A user's bundled file exporting `handler`, run instead of a template. */
+  handler?: string;
   step?: StepName;
   token?: string;
   json?: boolean;
@@ -48,8 +50,9 @@ Database TLS: the secret's sslmode (or ssl) decides, default verify-full against
 RDS, set ROTATION_KIT_CA_BUNDLE_FILE to the RDS CA bundle. No secret value is ever printed.
 ${EXIT_CODES_HELP}`;
 
-function printStart(start: LocalRotationStart, template: TemplateName): void {
-  out(`Rotating ${start.name} with the ${template} template`);
+function printStart(start: LocalRotationStart): void {
+  out(`Rotating ${start.name} with ${start.template ? `the ${start.template} template` : 'your handler'}`);
+  if (start.templateChosenBecause) out(`  template chosen from the secret: ${start.templateChosenBecause}`);
   out(`  handler: ${start.wiring}`);
   out(`  token:   ${start.token}${start.newToken ? ' (new rotation; the new version gets this id)' : ''}`);
   if (start.rotationEnabledStandIn) {
@@ -64,7 +67,8 @@ function printStep(result: StepResult): void {
 }
 
 function printEnd(result: LocalRotationResult, options: RotateOptions, secretId: string): void {
-  const again = `rotation-kit rotate ${secretId} --template ${options.template} --token ${result.token}`;
+  const source = options.handler ? `--handler ${options.handler}` : `--template ${result.template}`;
+  const again = `rotation-kit rotate ${secretId} ${source} --token ${result.token}`;
   const failed = result.steps.find((step) => !step.ok);
   if (failed) {
     out(`Step ${failed.step} failed. Fix the cause, then retry (steps are idempotent):`);
@@ -93,10 +97,11 @@ async function rotate(secretId: string, options: RotateOptions): Promise<void> {
       clientConfig: clientConfig(options),
       secretId,
       template: options.template,
+      handlerFile: options.handler,
       token: options.token,
       step: options.step,
       logger: options.verbose ? createJsonLogger({ write: err }) : silentLogger,
-      onStart: json ? undefined : (start) => printStart(start, options.template),
+      onStart: json ? undefined : printStart,
       onStep: json ? undefined : printStep,
     });
     if (json) printJson(rounded(result));
@@ -114,9 +119,16 @@ const registerRotate = (program: Command): void => {
     .description('run a template’s rotation handler here, against a real secret')
     .argument('<secret-id>', 'the secret: name or ARN')
     .addOption(
-      new Option('--template <name>', 'the template whose handler to run')
-        .choices(TEMPLATE_NAMES)
-        .makeOptionMandatory(),
+      new Option(
+        '--template <name>',
+        'the template whose handler to run; default: the one the secret calls for (its engine, and masterarn for multi-user)',
+      ).choices(TEMPLATE_NAMES),
+    )
+    .addOption(
+      new Option(
+        '--handler <file>',
+        'run your own bundled handler instead (a file exporting `handler`)',
+      ).conflicts('template'),
     )
     .addOption(new Option('--step <step>', 'run only this step').choices(STEPS))
     .option('--token <token>', 'the rotation’s ClientRequestToken, to continue or retry one', parseToken)
