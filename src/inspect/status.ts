@@ -24,6 +24,13 @@ interface Finding {
   message: string;
 }
 
+/** Whether one label's credentials log in (`status --check-login`). */
+interface LoginCheck {
+  label: string;
+  versionId: string;
+  logsIn: boolean;
+}
+
 /** What `rotation-kit status` shows: no secret value, only facts about it. */
 interface SecretStatus {
   arn: string;
@@ -36,6 +43,8 @@ interface SecretStatus {
   versions: VersionStatus[];
   /** The version holding AWSPENDING without AWSCURRENT: it blocks the next RotateSecret. */
   stalePendingVersionId?: string;
+  /** With an adapter: which of AWSCURRENT, a stale AWSPENDING and AWSPREVIOUS log in. */
+  logins?: LoginCheck[];
   findings: Finding[];
 }
 
@@ -121,10 +130,29 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
     );
   }
   if (adapter && current) {
-    if (!(await adapter.canLogin(current))) {
+    const previousId = holder(Stage.Previous);
+    // AWSPREVIOUS is only reported: a value that no longer parses is not a finding.
+    const previous =
+      previousId && previousId !== currentId
+        ? await readJson(client, status.arn, previousId)
+            .then((value) => adapter.parseSecret(value))
+            .catch(() => undefined)
+        : undefined;
+    const candidates: [string, string | undefined, DatabaseSecret | undefined][] = [
+      [Stage.Current, currentId, current],
+      [Stage.Pending, stale?.versionId, pending],
+      [Stage.Previous, previousId, previous],
+    ];
+    status.logins = [];
+    for (const [label, versionId, secret] of candidates) {
+      if (versionId && secret)
+        status.logins.push({ label, versionId, logsIn: await adapter.canLogin(secret) });
+    }
+    const logsIn = (label: string) => status.logins?.find((login) => login.label === label)?.logsIn;
+    if (logsIn(Stage.Current) === false) {
       add('CURRENT_LOGIN_FAILED', 'error', 'The AWSCURRENT credentials do not log in to the database.');
     }
-    if (pending && (await adapter.canLogin(pending))) {
+    if (logsIn(Stage.Pending) === true) {
       add(
         'PENDING_LOGS_IN',
         'info',
@@ -136,4 +164,4 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
 }
 
 export { inspectSecret };
-export type { Finding, FindingCode, SecretStatus, StatusOptions, VersionStatus };
+export type { Finding, FindingCode, LoginCheck, SecretStatus, StatusOptions, VersionStatus };

