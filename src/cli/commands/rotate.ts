@@ -10,6 +10,7 @@ import { EXIT_CODES_HELP, ExitCode } from '../support/exit-codes.js';
 import { runRotationLocally } from '../support/local-rotation.js';
 import type { LocalRotationResult, LocalRotationStart, StepResult } from '../support/local-rotation.js';
 import { err, exitWith, formatError, mark, out, printJson, reportFailure, timed } from '../support/output.js';
+import { stepProgress } from '../support/progress.js';
 import { TEMPLATE_NAMES } from '../support/templates.js';
 import type { TemplateName } from '../support/templates.js';
 
@@ -61,7 +62,10 @@ function printStart(start: LocalRotationStart): void {
   }
 }
 
+const progress = stepProgress();
+
 function printStep(result: StepResult): void {
+  progress.stop();
   out(`  ${mark(result.ok)} ${timed(result.step, result.ms, 40)}`);
   if (result.error) out(`      ${formatError(result.error)}`);
 }
@@ -102,12 +106,14 @@ async function rotate(secretId: string, options: RotateOptions): Promise<void> {
       step: options.step,
       logger: options.verbose ? createJsonLogger({ write: err }) : silentLogger,
       onStart: json ? undefined : printStart,
+      onStepStart: json ? undefined : (step) => progress.start(step),
       onStep: json ? undefined : printStep,
     });
     if (json) printJson(rounded(result));
     else printEnd(result, options, secretId);
     exitWith(result.ok ? ExitCode.Ok : ExitCode.Failure);
   } catch (error) {
+    progress.stop();
     reportFailure(error, json, error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure);
   }
 }

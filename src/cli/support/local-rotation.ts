@@ -31,6 +31,8 @@ interface LocalRotationOptions extends HandlerChoice {
   logger: Logger;
   /** Called once the secret is described, before the first step. */
   onStart?(start: LocalRotationStart): void;
+  /** Called as each step starts. */
+  onStepStart?(step: StepName): void;
   /** Called as each step ends. */
   onStep?(result: StepResult): void;
 }
@@ -111,6 +113,7 @@ async function runRotationLocally(options: LocalRotationOptions): Promise<LocalR
 
     const steps: StepResult[] = [];
     for (const step of options.step ? [options.step] : STEPS) {
+      options.onStepStart?.(step);
       const started = performance.now();
       const event = { Step: step, SecretId: arn, ClientRequestToken: token };
       const context = { awsRequestId: randomUUID(), functionName: 'rotation-kit-rotate' } as Context;
