@@ -65,7 +65,12 @@ describe('against a loopback --endpoint (rotation-kit serve, the local Secrets M
   });
 
   it('never shows the AWS SDK Node-version warning', async () => {
-    const result = await cli(['status', 'app/db', '--endpoint', local.endpoint]);
+    // Region and credentials given: only the warning is in question here.
+    const env = cleanEnv({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const result = await cli(
+      ['status', 'app/db', '--endpoint', local.endpoint, '--region', 'us-east-1'],
+      env,
+    );
     expect(result.stdout).toContain('app/db');
     expect(result.stderr).not.toMatch(/NodeVersionSupportWarning|node >=/);
   });
