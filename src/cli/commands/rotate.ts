@@ -40,6 +40,9 @@ writes that version (PutSecretValue staged AWSPENDING, as under AWS). Nothing el
 reads, writes and label moves go to Secrets Manager, password changes to your database. The
 secret's rotation settings are left as they are (LastRotatedDate too: only the service sets it).
 
+The handler: --template's; with --handler, your own bundle's (a file exporting \`handler\`); with
+neither, the template the secret calls for (its engine; a masterarn means multi-user), named.
+
 Without --token a new rotation starts with a fresh token (printed). Step by step:
   rotation-kit rotate app/db --template postgres-single-user --step createSecret
   rotation-kit rotate app/db --template postgres-single-user --step setSecret --token <token>
@@ -122,7 +125,7 @@ async function rotate(secretId: string, options: RotateOptions): Promise<void> {
 const registerRotate = (program: Command): void => {
   const command = program
     .command('rotate')
-    .description('run a template’s rotation handler here, against a real secret')
+    .description('run a rotation handler here (a template’s or your own), against a real secret')
     .argument('<secret-id>', 'the secret: name or ARN')
     .addOption(
       new Option(
