@@ -65,16 +65,29 @@ async function rotateWith(file: string, env: NodeJS.ProcessEnv = {}): Promise<Ou
   return JSON.parse(ran.stdout.trim().split('\n').pop() as string) as Outcome;
 }
 
-describe('a user bundles their own entry with esbuild', () => {
+/**
+ * The esbuild commands of the packed README's "Use it in your own Lambda" guide, as argument lists:
+ * `cjs` and `esm`, with the entry and output paths swapped for this test's.
+ */
+function guideCommands(): Record<'cjs' | 'esm', string[]> {
+  const readme = readFileSync(join(app.dir, 'node_modules', 'rotation-kit', 'README.md'), 'utf8');
+  const guide = readme.slice(readme.indexOf('## Use it in your own Lambda'));
+  const commands = [...guide.matchAll(/^esbuild (?:.*\\\n)*.*$/gm)].map((match) =>
+    match[0].replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean).slice(1),
+  );
+  const find = (format: string) => {
+    const command = commands.find((args) => args.includes(`--format=${format}`));
+    if (!command) throw new Error(`the README's guide has no esbuild command for --format=${format}`);
+    return command.map((arg) =>
+      arg === 'src/rotation.ts' ? 'rotate.mjs' : arg.replace(/^--outfile=dist\//, `--outfile=out/${format}/`),
+    );
+  };
+  return { cjs: find('cjs'), esm: find('esm') };
+}
+
+describe('a user bundles their own entry with the README guide’s esbuild commands', () => {
   it('as CommonJS, minified, everything bundled: a full rotation', async () => {
-    await esbuild([
-      'rotate.mjs',
-      '--bundle',
-      '--platform=node',
-      '--format=cjs',
-      '--minify',
-      '--outfile=out/cjs/index.js',
-    ]);
+    await esbuild(guideCommands().cjs);
     const outcome = await rotateWith('out/cjs/index.js');
     expect(outcome).toMatchObject({
       succeeded: true,
@@ -82,18 +95,8 @@ describe('a user bundles their own entry with esbuild', () => {
     });
   });
 
-  it('as an ES module, minified, no banner (SDK by its `module` field, pg external): a full rotation', async () => {
-    await esbuild([
-      'rotate.mjs',
-      '--bundle',
-      '--platform=node',
-      '--format=esm',
-      '--minify',
-      '--main-fields=module,main',
-      '--external:pg',
-      '--external:mysql2',
-      '--outfile=out/esm/index.mjs',
-    ]);
+  it('as an ES module, minified, no banner (the drivers external, from node_modules): a full rotation', async () => {
+    await esbuild(guideCommands().esm);
     const outcome = await rotateWith('out/esm/index.mjs');
     expect(outcome).toMatchObject({
       succeeded: true,
