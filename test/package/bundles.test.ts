@@ -134,6 +134,26 @@ describe('imported unbundled', () => {
   });
 });
 
+it('the missing-driver check loads neither driver (they still load at the first connection)', async () => {
+  const script = `
+    const { createPostgresAdapter } = require('rotation-kit/postgres');
+    const { createMySqlAdapter } = require('rotation-kit/mysql');
+    const loaded = () => Object.keys(require.cache).filter((file) => /node_modules[\\/]pg[\\/]/.test(file)).length;
+    const postgres = createPostgresAdapter();
+    (async () => {
+      await Promise.all([postgres.checkDependencies(), createMySqlAdapter().checkDependencies()]);
+      const afterCheck = loaded();
+      const closed = postgres.parseSecret({ engine: 'postgres', host: '127.0.0.1', port: 1, username: 'u', password: 'p', sslmode: 'disable' });
+      await postgres.canLogin(closed).catch(() => undefined);
+      console.log(JSON.stringify({ afterCheck, afterConnect: loaded() }));
+    })();`;
+  const ran = await run(process.execPath, ['-e', script], { cwd: app.dir });
+  expect(ran.stderr).toBe('');
+  const { afterCheck, afterConnect } = JSON.parse(ran.stdout);
+  expect(afterCheck).toBe(0);
+  expect(afterConnect).toBeGreaterThan(0); // the probe sees a loaded driver
+});
+
 describe('the shipped template zip', () => {
   it('reports TlsRequiredError by name when verify-full meets a server without TLS', async () => {
     const zip = join(

@@ -14,14 +14,17 @@ const PLAIN_TICK_MS = 1000;
 function stepProgress(stream: NodeJS.WriteStream = process.stdout): StepProgress {
   let timer: NodeJS.Timeout | undefined;
   let tty = false;
+  let shown = false;
   return {
     start(label) {
       this.stop();
       tty = stream.isTTY === true;
+      shown = false;
       const started = performance.now();
       const elapsed = () => (performance.now() - started) / 1000;
       timer = setInterval(
         () => {
+          shown = true;
           if (tty) stream.write(`\r  … ${label} ${elapsed().toFixed(1)} s`);
           else stream.write(`  … ${label} still running (${Math.round(elapsed())} s)\n`);
         },
@@ -33,7 +36,7 @@ function stepProgress(stream: NodeJS.WriteStream = process.stdout): StepProgress
       if (timer === undefined) return;
       clearInterval(timer);
       timer = undefined;
-      if (tty) stream.write('\r\x1b[2K');
+      if (tty && shown) stream.write('\r\x1b[2K');
     },
   };
 }
