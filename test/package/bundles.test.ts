@@ -138,7 +138,8 @@ it('the missing-driver check loads neither driver (they still load at the first 
   const script = `
     const { createPostgresAdapter } = require('rotation-kit/postgres');
     const { createMySqlAdapter } = require('rotation-kit/mysql');
-    const loaded = () => Object.keys(require.cache).filter((file) => /node_modules[\\/]pg[\\/]/.test(file)).length;
+    // The driver's code, not its package.json (which the check reads).
+    const loaded = () => Object.keys(require.cache).filter((file) => /node_modules[\\/]pg[\\/].*\\.js$/.test(file)).length;
     const postgres = createPostgresAdapter();
     (async () => {
       await Promise.all([postgres.checkDependencies(), createMySqlAdapter().checkDependencies()]);

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '../../..');
-/** The Jest run: workers are children of the Jest process; --runInBand runs in it. */
-const RUN_PID = process.env.JEST_WORKER_ID && process.ppid > 1 ? process.ppid : process.pid;
+/** The Jest run: globalSetup's process id, which every worker inherits (and globalTeardown shares). */
+const RUN_PID = Number(process.env.ROTATION_KIT_TEST_RUN ?? process.pid);
 const PREFIX = 'rotation-kit-package-';
 const BASE = join(tmpdir(), `${PREFIX}${RUN_PID}`);
 const WAIT_MS = 10 * 60_000;
@@ -62,10 +62,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes the work folders of earlier runs whose Jest process is gone. */
+/** Removes the work folders of earlier runs whose Jest process is gone (globalTeardown removes a run's own). */
 function removeStaleRuns(): void {
   for (const name of readdirSync(tmpdir())) {
-    const pid = Number(name.slice(PREFIX.length).replace(/\.lock$/, ''));
+    const pid = Number(name.slice(PREFIX.length));
     if (!name.startsWith(PREFIX) || !Number.isInteger(pid) || pid === RUN_PID || alive(pid)) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
