@@ -91,7 +91,10 @@ function clientConfig(options: AwsOptions): SecretsManagerClientConfig {
   const endpoint = options.endpoint ?? process.env.SECRETS_MANAGER_ENDPOINT;
   const loopback = endpoint !== undefined && isLoopback(endpoint);
   const region = options.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
-  const regionProvider = async (): Promise<string> => {
+  // Resolved once per client: the SDK asks for the region more than once per request.
+  let resolvedRegion: Promise<string> | undefined;
+  const regionProvider = (): Promise<string> => (resolvedRegion ??= resolveRegion());
+  const resolveRegion = async (): Promise<string> => {
     try {
       return await fromSdkChain(options.profile, (config) => config.region());
     } catch {
