@@ -2,7 +2,7 @@
 // --template nor --handler is given, and a user's own bundled handler with --handler (built here
 // with esbuild from this repository's sources, as a team bundles its Lambda). Real PostgreSQL, the
 // local Secrets Manager over HTTP.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -11,7 +11,7 @@ import { STEPS } from '../../src/rotation/constants.js';
 import { loginWorks, superuserSecret } from '../support/postgres.js';
 import { secretAt, startRotationSetup } from '../e2e/support/single-user-rotation.js';
 import type { RotationSetup } from '../e2e/support/single-user-rotation.js';
-import { expectNoSecrets, jsonOf, runCli } from './support/cli.js';
+import { expectNoSecrets, jsonOf, runCli, runCliProcess } from './support/cli.js';
 
 const SRC = resolve(__dirname, '../../src');
 let setup: RotationSetup;
@@ -116,4 +116,52 @@ export const handler = createRotationHandler({
   expect(await loginWorks(current)).toBe(true);
   expect(await loginWorks(secret)).toBe(false);
   expectNoSecrets(run, [secret.password, current.password]);
+});
+
+it('--handler also runs an ES module bundle (drivers external, as the README guide builds it)', async () => {
+  // Under the repository, so that the external pg resolves from its node_modules.
+  const out = join(SRC, '..', '.tmp', `rk-handler-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  try {
+    const entry = join(out, 'entry.ts');
+    writeFileSync(
+      entry,
+      `import { createRotationHandler } from ${JSON.stringify(join(SRC, 'index.ts'))};
+import { createPostgresAdapter } from ${JSON.stringify(join(SRC, 'adapters/postgres/index.ts'))};
+export const handler = createRotationHandler({ adapter: createPostgresAdapter() });
+`,
+    );
+    const file = join(out, 'index.mjs');
+    await build({
+      entryPoints: [entry],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      external: ['pg', 'mysql2'],
+      minify: true,
+      logLevel: 'warning',
+    });
+    const { name, secret } = await setup.createUserSecret('rk_own_esm');
+    // A real process: Node's own ES module loader, not Jest's.
+    const run = await runCliProcess([
+      'rotate',
+      name,
+      '--handler',
+      file,
+      '--endpoint',
+      setup.server.endpoint,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(jsonOf<RotateJson>(run)).toMatchObject({
+      ok: true,
+      steps: STEPS.map((step) => ({ step, ok: true })),
+    });
+    expect(await loginWorks(await secretAt(setup.admin, name))).toBe(true);
+    expectNoSecrets(run, [secret.password]);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
