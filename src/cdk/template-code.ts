@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { ConfigurationError } from '../shared/errors.js';
+import { PACKAGE_NAME, findPackageRoot } from '../shared/package-root.js';
 
 /** The rotation templates this package builds (`templates/<name>/index.ts`). */
 const ROTATION_TEMPLATES = [
@@ -13,8 +14,6 @@ const ROTATION_TEMPLATES = [
 
 type RotationTemplateName = (typeof ROTATION_TEMPLATES)[number];
 
-const PACKAGE_NAME = 'rotation-kit';
-
 function isRotationTemplateName(value: unknown): value is RotationTemplateName {
   return typeof value === 'string' && (ROTATION_TEMPLATES as readonly string[]).includes(value);
 }
@@ -24,30 +23,15 @@ function isMultiUserTemplate(template: RotationTemplateName): boolean {
   return template.endsWith('-multi-user');
 }
 
-/**
- * The folder holding rotation-kit's package.json: found by walking up, because this file runs both
- * from `src/cdk` (tests) and `dist/src/cdk` (the published package).
- */
-function findPackageRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && readPackageName(manifest) === PACKAGE_NAME) return dir;
-    if (dirname(dir) === dir) {
-      throw new ConfigurationError('code', `a lambda.Code (the ${PACKAGE_NAME} package root was not found)`);
-    }
-  }
-}
-
-function readPackageName(manifest: string): unknown {
-  try {
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
-  } catch {
-    return undefined;
-  }
+/** The package root (see shared/package-root.ts); a ConfigurationError naming `code` if not found. */
+function packageRootOrThrow(from: string = __dirname): string {
+  const root = findPackageRoot(from);
+  if (root) return root;
+  throw new ConfigurationError('code', `a lambda.Code (the ${PACKAGE_NAME} package root was not found)`);
 }
 
 /** Path of a template's deployable zip, as `npm run build:templates` writes it. */
-function templateZipPath(template: RotationTemplateName, packageRoot: string = findPackageRoot()): string {
+function templateZipPath(template: RotationTemplateName, packageRoot: string = packageRootOrThrow()): string {
   return join(packageRoot, 'dist', 'templates', `${template}.zip`);
 }
 
@@ -66,12 +50,5 @@ function templateCode(template: RotationTemplateName, packageRoot?: string): Cod
   return Code.fromAsset(zip);
 }
 
-export {
-  ROTATION_TEMPLATES,
-  findPackageRoot,
-  isMultiUserTemplate,
-  isRotationTemplateName,
-  templateCode,
-  templateZipPath,
-};
+export { ROTATION_TEMPLATES, isMultiUserTemplate, isRotationTemplateName, templateCode, templateZipPath };
 export type { RotationTemplateName };

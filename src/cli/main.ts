@@ -1,13 +1,17 @@
 #!/usr/bin/env node
+// First: it silences the SDK's Node-version warning before anything loads the SDK.
+import './support/quiet-sdk.js';
 import { Command, CommanderError } from 'commander';
 import * as commands from './commands/index.js';
 import type { CommandRegistration } from './commands/types.js';
 import { ExitCode } from './support/exit-codes.js';
+import { packageVersion } from '../shared/package-root.js';
 
 /** The `rotation-kit` program with every command of `./commands/index.ts`. */
 function buildProgram(): Command {
   const program = new Command('rotation-kit')
     .description('Rotate AWS Secrets Manager database secrets, and test rotations offline')
+    .version(packageVersion(__dirname), '-V, --version', 'print the version of rotation-kit')
     // Throw instead of process.exit (so main() decides the exit code); set before the commands are
     // added, which inherit it.
     .exitOverride();

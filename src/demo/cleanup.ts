@@ -1,5 +1,5 @@
-import { summarizeError } from '../cli/support/output.js';
-import type { ErrorSummary } from '../cli/support/output.js';
+import { summarizeError } from '../shared/terminal.js';
+import type { ErrorSummary } from '../shared/terminal.js';
 
 interface CleanupResult {
   title: string;

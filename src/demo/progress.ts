@@ -1,4 +1,4 @@
-import { summarizeError } from '../cli/support/output.js';
+import { summarizeError } from '../shared/terminal.js';
 import type { DemoCheck, DemoCheckId, DemoEvent, DemoPhase, DemoReport } from './report.js';
 
 /** The demo was interrupted (SIGINT/SIGTERM): it stops between phases, and cleanup still runs. */

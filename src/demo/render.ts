@@ -1,4 +1,4 @@
-import { formatError, mark, timed } from '../cli/support/output.js';
+import { formatError, mark, timed } from '../shared/terminal.js';
 import type { DemoEvent, DemoReport, DemoVersion } from './report.js';
 
 const WIDTH = 84;

@@ -1,4 +1,4 @@
-import type { ErrorSummary } from '../cli/support/output.js';
+import type { ErrorSummary } from '../shared/terminal.js';
 import type { StepName } from '../rotation/constants.js';
 
 /** One timed thing the demo did (setting up, cleaning up). */

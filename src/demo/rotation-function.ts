@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, SecretsManagerRotationEvent } from 'aws-lambda';
 import type { PostgresSecret } from '../adapters/postgres/index.js';
-import { summarizeError } from '../cli/support/output.js';
+import { summarizeError } from '../shared/terminal.js';
 import type { LocalSecretsManager } from '../local/index.js';
 import type { DatabaseAdapter } from '../rotation/adapter.js';
 import type { StepName } from '../rotation/constants.js';

@@ -1,11 +1,13 @@
 import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { Stage } from '../rotation/constants.js';
 import { RotationError } from '../shared/errors.js';
-import { inspectSecret } from './status.js';
+import { inspectSecret, loginResult } from './status.js';
 import type { SecretStatus, StatusOptions } from './status.js';
 
 /** Repair cannot prove by a login which password works, or either move could lose it. */
 class RepairRefusedError extends RotationError {
+  override readonly name = 'RepairRefusedError';
+
   constructor(message: string) {
     super('REPAIR_REFUSED', message);
   }
@@ -33,7 +35,8 @@ function planRepair(status: SecretStatus, checkedLogins: boolean): RepairAction 
       'Logins were not checked (--no-check-login): repair moves a label only after a login proves which password works. Run it where the database is reachable.',
     );
   }
-  const { current, pending } = status.logins;
+  const current = loginResult(status, Stage.Current);
+  const pending = loginResult(status, Stage.Pending);
   if (current === true) return { kind: 'remove-pending', versionId: pendingId };
   if (current === undefined) {
     throw new RepairRefusedError(

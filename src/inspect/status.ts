@@ -23,6 +23,13 @@ type FindingCode =
   | 'PENDING_TARGET_DIFFERS'
   | 'SECRET_UNREADABLE';
 
+/** Whether one label's credentials log in (`status --check-login`). */
+interface LoginCheck {
+  label: string;
+  versionId: string;
+  logsIn: boolean;
+}
+
 interface Finding {
   code: FindingCode;
   severity: 'error' | 'warning' | 'info';
@@ -42,10 +49,10 @@ interface SecretStatus {
   /** The version holding AWSPENDING without AWSCURRENT: it blocks the next RotateSecret. */
   stalePendingVersionId?: string;
   /**
-   * Which credentials were tried on the database (with an adapter) and whether they logged in;
-   * a key is absent when that version was not tried (no adapter, unreadable, or no stale pending).
+   * With an adapter: which of AWSCURRENT, a stale AWSPENDING and AWSPREVIOUS log in. A label is
+   * absent when it was not tried (no adapter, unreadable, or naming another server or user).
    */
-  logins: { current?: boolean; pending?: boolean };
+  logins: LoginCheck[];
   findings: Finding[];
 }
 
@@ -75,6 +82,11 @@ function pendingTargetRefusal(
     throw error;
   }
   return undefined;
+}
+
+/** Whether `label`'s credentials logged in; undefined when they were not tried. */
+function loginResult(status: SecretStatus, label: string): boolean | undefined {
+  return status.logins.find((login) => login.label === label)?.logsIn;
 }
 
 async function readJson(client: SecretsManagerClient, secretId: string, versionId: string): Promise<unknown> {
@@ -108,7 +120,7 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
     ...(described.NextRotationDate ? { nextRotationDate: described.NextRotationDate } : {}),
     versions,
     ...(stale ? { stalePendingVersionId: stale.versionId } : {}),
-    logins: {},
+    logins: [],
     findings: [],
   };
   const add = (code: FindingCode, severity: Finding['severity'], message: string) =>
@@ -167,22 +179,36 @@ async function inspectSecret(secretId: string, options: StatusOptions): Promise<
     // Its credentials are not tried: they would be sent to a server the secret does not name.
     pending = undefined;
   }
-  status.logins.current = await adapter.canLogin(current);
-  if (!status.logins.current) {
+  const previousId = holder(Stage.Previous);
+  // AWSPREVIOUS is only reported: a value that no longer parses, or that names another server or
+  // user (its credentials are never sent there), is left out, not a finding.
+  const previous =
+    previousId && previousId !== currentId
+      ? await readJson(client, status.arn, previousId)
+          .then((value) => adapter.parseSecret(value))
+          .then((secret) => (pendingTargetRefusal(adapter, current, secret) ? undefined : secret))
+          .catch(() => undefined)
+      : undefined;
+  const candidates: [string, string | undefined, DatabaseSecret | undefined][] = [
+    [Stage.Current, currentId, current],
+    [Stage.Pending, stale?.versionId, pending],
+    [Stage.Previous, previousId, previous],
+  ];
+  for (const [label, versionId, secret] of candidates) {
+    if (versionId && secret) status.logins.push({ label, versionId, logsIn: await adapter.canLogin(secret) });
+  }
+  if (loginResult(status, Stage.Current) === false) {
     add('CURRENT_LOGIN_FAILED', 'error', 'The AWSCURRENT credentials do not log in to the database.');
   }
-  if (pending) {
-    status.logins.pending = await adapter.canLogin(pending);
-    if (status.logins.pending) {
-      add(
-        'PENDING_LOGS_IN',
-        'info',
-        'The AWSPENDING credentials log in: the database already has the new password (the rotation stopped after setSecret).',
-      );
-    }
+  if (loginResult(status, Stage.Pending) === true) {
+    add(
+      'PENDING_LOGS_IN',
+      'info',
+      'The AWSPENDING credentials log in: the database already has the new password (the rotation stopped after setSecret).',
+    );
   }
   return status;
 }
 
-export { inspectSecret };
-export type { Finding, FindingCode, SecretStatus, StatusOptions, VersionStatus };
+export { inspectSecret, loginResult };
+export type { Finding, FindingCode, LoginCheck, SecretStatus, StatusOptions, VersionStatus };

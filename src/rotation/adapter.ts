@@ -1,6 +1,9 @@
 /**
  * The database seam. The engine never imports a driver: it speaks to an adapter through this small
- * interface. See README "Writing your own adapter".
+ * interface. See README "Your own adapter" and examples/redis-acl/README.md. For every method: no
+ * password, secret string or connection string with a password in an error's message, stack or
+ * `cause` (drivers often attach the failed command: pass on a driver error's name, code and a
+ * scrubbed message, never the error itself).
  */
 
 /** The keys every database secret has, as AWS's rotation templates write them. */
@@ -40,8 +43,10 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
   tlsStrength?(secret: S): number;
 
   /**
-   * Validates the secret's parsed JSON and fills defaults. Throws `SecretShapeError` naming the key
-   * (never its value) when a key is missing or has the wrong type.
+   * Validates the secret's parsed JSON and fills defaults. Throws `SecretShapeError(key, expected)`
+   * naming the key (never its value) when a key is missing or has the wrong type (a port given as
+   * `"5432"` is read as the number, as AWS's templates do). Keeps `masterarn`; may ignore keys it does not know (the engine copies the
+   * whole JSON into the next version). Called on AWSCURRENT before anything is written.
    */
   parseSecret(value: unknown): S;
 
@@ -56,17 +61,27 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
   /**
    * Connects as `login` and sets `change.username`'s password. `login` is the same user for the
    * single-user strategy, a superuser otherwise. Safe for any username and password (quoted, never
-   * concatenated). Throws `LoginFailedError` when the server rejects `login`'s credentials (the
-   * engine then falls back to other credentials), another named error for anything else. Always
-   * closes its connection.
+   * concatenated), and safe to repeat. Throws `LoginFailedError(message, context?, { cause }?)` when
+   * the server rejects `login`'s credentials (the engine then falls back to other credentials, so
+   * any other error stops the rotation), `RoleNotFoundError(role)` when `change.username` does not
+   * exist (never creates it), another named error for anything else. Always closes its connection.
    */
   setPassword(login: S, change: PasswordChange): Promise<void>;
 
   /**
    * Alternating users: connects as `admin`, makes sure the user `change.username` exists with the
-   * same privileges as `like`, and sets its password. Idempotent.
+   * same privileges as `like`, and sets its password. Idempotent; leaves `like` untouched. Throws
+   * `PrivilegeCopyError(from, to, detail)` before changing anything when the privileges cannot be
+   * copied faithfully.
    */
   ensureUserLike?(admin: S, like: string, change: PasswordChange): Promise<void>;
+
+  /**
+   * Throws `MissingDependencyError` (naming the package and the install command) when a package the
+   * adapter needs is not installed. createSecret calls it first, before anything is written. Keep
+   * it cheap: it must not load a driver that only connections need.
+   */
+  checkDependencies?(): Promise<void>;
 }
 
 export type { DatabaseAdapter, DatabaseSecret, PasswordChange };

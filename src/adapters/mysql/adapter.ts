@@ -122,6 +122,10 @@ function createMySqlAdapter(options: MySqlAdapterOptions = {}): DatabaseAdapter<
 
     parseSecret: parseMySqlSecret,
 
+    async checkDependencies() {
+      await settings.driver.checkInstalled?.();
+    },
+
     async canLogin(secret) {
       try {
         await withSession(secret, settings, async () => undefined);

@@ -6,9 +6,11 @@
 import {
   DatabaseConnectionError,
   LoginFailedError,
+  MissingDependencyError,
   ReadOnlyDatabaseError,
   TlsRequiredError,
 } from '../../shared/errors.js';
+import { checkDriverInstalled, loadDriver } from '../shared/driver.js';
 import type { TlsMode } from '../shared/tls-settings.js';
 import type { MySqlSecret } from './secret.js';
 import { scrub } from './sql.js';
@@ -39,6 +41,8 @@ interface MySqlConnectionConfig {
 /** The slice of mysql2/promise the adapter needs: pass your own (instrumented) copy if you like. */
 interface MySqlDriver {
   createConnection(config: MySqlConnectionConfig): Promise<MySqlConnection>;
+  /** Throws MissingDependencyError when the driver is not installed, without loading it. */
+  checkInstalled?(): Promise<void>;
 }
 
 interface ConnectSettings {
@@ -65,7 +69,16 @@ interface Session {
 
 /** mysql2, loaded at the first connection rather than at module load (see the PostgreSQL adapter). */
 const defaultDriver: MySqlDriver = {
-  createConnection: async (config) => (await import('mysql2/promise')).createConnection(config),
+  checkInstalled: () =>
+    checkDriverInstalled(
+      'mysql2',
+      'The MySQL adapter',
+      () => import('mysql2/package.json', { with: { type: 'json' } }),
+    ),
+  createConnection: async (config) =>
+    (await loadDriver('mysql2', 'The MySQL adapter', () => import('mysql2/promise'))).createConnection(
+      config,
+    ),
 };
 
 /** Server errors that mean "these credentials are not accepted", as opposed to any other fault. */
@@ -259,6 +272,7 @@ async function openConnection(
       multipleStatements: false,
     });
   } catch (error) {
+    if (error instanceof MissingDependencyError) throw error;
     throw connectError(error, secret, mode);
   }
   // Faults after connecting reach the pending query; without a listener they would crash the process.

@@ -22,7 +22,9 @@ interface Token {
 }
 
 /** A SHOW GRANTS line the adapter will not replay. The message never quotes string literals (hashes). */
-class UnreplayableGrantError extends Error {}
+class UnreplayableGrantError extends Error {
+  override readonly name = 'UnreplayableGrantError';
+}
 
 const WORD = /[A-Za-z0-9_$]/;
 const SYMBOLS = new Set(['@', ',', '(', ')', '.', '*', '=']);

@@ -8,6 +8,7 @@ import {
   SecretShapeError,
 } from '../../shared/errors.js';
 import type { DatabaseAdapter, PasswordChange } from '../../rotation/adapter.js';
+import { checkDriverInstalled } from '../shared/driver.js';
 import { secretTlsMode, secretTlsStrength } from '../shared/secret-fields.js';
 import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
 import { withConnection, type ConnectionSettings, type QueryClient } from './connect.js';
@@ -147,6 +148,13 @@ function createPostgresAdapter(options: PostgresAdapterOptions = {}): DatabaseAd
     tlsStrength: secretTlsStrength,
 
     parseSecret: parsePostgresSecret,
+
+    checkDependencies: () =>
+      checkDriverInstalled(
+        'pg',
+        'The PostgreSQL adapter',
+        () => import('pg/package.json', { with: { type: 'json' } }),
+      ),
 
     async canLogin(secret) {
       try {

@@ -4,6 +4,7 @@
  * anything else `DatabaseConnectionError`, never with the password in the message.
  */
 import { DatabaseConnectionError, LoginFailedError } from '../../shared/errors.js';
+import { loadDriver } from '../shared/driver.js';
 import type { PostgresSecret, TlsMode } from './secret.js';
 import { driverTlsConfig, tlsFailure } from './tls.js';
 
@@ -99,7 +100,7 @@ async function withConnection<T>(
   const mode = settings.tlsMode(secret);
   // Loaded at the first connection, not at module load: a cold Lambda's first invocation is
   // usually createSecret, which never touches the database.
-  const { Client } = await import('pg');
+  const { Client } = await loadDriver('pg', 'The PostgreSQL adapter', () => import('pg'));
   const client = new Client({
     host: secret.host,
     port: secret.port,

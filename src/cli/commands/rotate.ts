@@ -10,11 +10,14 @@ import { EXIT_CODES_HELP, ExitCode } from '../support/exit-codes.js';
 import { runRotationLocally } from '../support/local-rotation.js';
 import type { LocalRotationResult, LocalRotationStart, StepResult } from '../support/local-rotation.js';
 import { err, exitWith, formatError, mark, out, printJson, reportFailure, timed } from '../support/output.js';
+import { stepProgress } from '../support/progress.js';
 import { TEMPLATE_NAMES } from '../support/templates.js';
 import type { TemplateName } from '../support/templates.js';
 
 interface RotateOptions extends AwsOptions {
-  template: TemplateName;
+  template?: TemplateName;
+  /** A user's bundled file exporting `handler`, run instead of a template. */
+  handler?: string;
   step?: StepName;
   token?: string;
   json?: boolean;
@@ -37,6 +40,9 @@ writes that version (PutSecretValue staged AWSPENDING, as under AWS). Nothing el
 reads, writes and label moves go to Secrets Manager, password changes to your database. The
 secret's rotation settings are left as they are (LastRotatedDate too: only the service sets it).
 
+The handler: --template's; with --handler, your own bundle's (a file exporting \`handler\`); with
+neither, the template the secret calls for (its engine; a masterarn means multi-user), named.
+
 Without --token a new rotation starts with a fresh token (printed). Step by step:
   rotation-kit rotate app/db --template postgres-single-user --step createSecret
   rotation-kit rotate app/db --template postgres-single-user --step setSecret --token <token>
@@ -48,8 +54,9 @@ Database TLS: the secret's sslmode (or ssl) decides, default verify-full against
 RDS, set ROTATION_KIT_CA_BUNDLE_FILE to the RDS CA bundle. No secret value is ever printed.
 ${EXIT_CODES_HELP}`;
 
-function printStart(start: LocalRotationStart, template: TemplateName): void {
-  out(`Rotating ${start.name} with the ${template} template`);
+function printStart(start: LocalRotationStart): void {
+  out(`Rotating ${start.name} with ${start.template ? `the ${start.template} template` : 'your handler'}`);
+  if (start.templateChosenBecause) out(`  template chosen from the secret: ${start.templateChosenBecause}`);
   out(`  handler: ${start.wiring}`);
   out(`  token:   ${start.token}${start.newToken ? ' (new rotation; the new version gets this id)' : ''}`);
   if (start.rotationEnabledStandIn) {
@@ -58,13 +65,17 @@ function printStart(start: LocalRotationStart, template: TemplateName): void {
   }
 }
 
+const progress = stepProgress();
+
 function printStep(result: StepResult): void {
+  progress.stop();
   out(`  ${mark(result.ok)} ${timed(result.step, result.ms, 40)}`);
   if (result.error) out(`      ${formatError(result.error)}`);
 }
 
 function printEnd(result: LocalRotationResult, options: RotateOptions, secretId: string): void {
-  const again = `rotation-kit rotate ${secretId} --template ${options.template} --token ${result.token}`;
+  const source = options.handler ? `--handler ${options.handler}` : `--template ${result.template}`;
+  const again = `rotation-kit rotate ${secretId} ${source} --token ${result.token}`;
   const failed = result.steps.find((step) => !step.ok);
   if (failed) {
     out(`Step ${failed.step} failed. Fix the cause, then retry (steps are idempotent):`);
@@ -93,16 +104,19 @@ async function rotate(secretId: string, options: RotateOptions): Promise<void> {
       clientConfig: clientConfig(options),
       secretId,
       template: options.template,
+      handlerFile: options.handler,
       token: options.token,
       step: options.step,
       logger: options.verbose ? createJsonLogger({ write: err }) : silentLogger,
-      onStart: json ? undefined : (start) => printStart(start, options.template),
+      onStart: json ? undefined : printStart,
+      onStepStart: json ? undefined : (step) => progress.start(step),
       onStep: json ? undefined : printStep,
     });
     if (json) printJson(rounded(result));
     else printEnd(result, options, secretId);
     exitWith(result.ok ? ExitCode.Ok : ExitCode.Failure);
   } catch (error) {
+    progress.stop();
     reportFailure(error, json, error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure);
   }
 }
@@ -111,12 +125,19 @@ async function rotate(secretId: string, options: RotateOptions): Promise<void> {
 const registerRotate = (program: Command): void => {
   const command = program
     .command('rotate')
-    .description('run a template’s rotation handler here, against a real secret')
+    .description('run a rotation handler here (a template’s or your own), against a real secret')
     .argument('<secret-id>', 'the secret: name or ARN')
     .addOption(
-      new Option('--template <name>', 'the template whose handler to run')
-        .choices(TEMPLATE_NAMES)
-        .makeOptionMandatory(),
+      new Option(
+        '--template <name>',
+        'the template whose handler to run; default: the one the secret calls for (its engine, and masterarn for multi-user)',
+      ).choices(TEMPLATE_NAMES),
+    )
+    .addOption(
+      new Option(
+        '--handler <file>',
+        'run your own bundled handler instead (a file exporting `handler`)',
+      ).conflicts('template'),
     )
     .addOption(new Option('--step <step>', 'run only this step').choices(STEPS))
     .option('--token <token>', 'the rotation’s ClientRequestToken, to continue or retry one', parseToken)

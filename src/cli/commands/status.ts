@@ -5,7 +5,7 @@ import { createClient, withAwsOptions } from '../support/aws.js';
 import type { AwsOptions } from '../support/aws.js';
 import { adapterForSecret } from '../support/engine.js';
 import { EXIT_CODES_HELP, ExitCode } from '../support/exit-codes.js';
-import { exitWith, out, printJson, reportFailure } from '../support/output.js';
+import { exitWith, mark, out, printJson, reportFailure } from '../support/output.js';
 
 interface StatusCommandOptions extends AwsOptions {
   checkLogin?: boolean;
@@ -40,7 +40,14 @@ function printStatus(status: SecretStatus, loginsChecked: boolean): void {
   for (const version of status.versions) {
     out(`  ${version.versionId}  ${version.stages.join(', ')}`);
   }
-  out(`Logins     ${loginsChecked ? 'checked against the database' : 'not checked (add --check-login)'}`);
+  if (!loginsChecked) out('Logins     not checked (add --check-login)');
+  else out('Logins     (tried against the database)');
+  for (const login of status.logins ?? []) {
+    const label = login.label.padEnd(11);
+    out(
+      `  ${mark(login.logsIn)} ${label} ${login.versionId}  ${login.logsIn ? 'logs in' : 'does not log in'}`,
+    );
+  }
   out('Findings');
   if (status.findings.length === 0) out('  none: rotation can proceed');
   for (const finding of status.findings) {

@@ -2,6 +2,8 @@ import { RotationError } from '../../shared/errors.js';
 
 /** The command line asks for something that cannot work as given: exit code 2. */
 class UsageError extends RotationError {
+  override readonly name = 'UsageError';
+
   constructor(message: string) {
     super('USAGE', message);
   }
@@ -12,6 +14,8 @@ class UsageError extends RotationError {
  * refuses RotateSecret then ("A previous rotation isn't complete"), and so does `rotate`.
  */
 class PendingRotationError extends RotationError {
+  override readonly name = 'PendingRotationError';
+
   constructor(secretId: string, versionId: string) {
     super(
       'PENDING_ROTATION',
@@ -28,6 +32,8 @@ class PendingRotationError extends RotationError {
  * refuses a token already in use the same way.
  */
 class TokenInUseError extends RotationError {
+  override readonly name = 'TokenInUseError';
+
   constructor(secretId: string, token: string, stages: readonly string[]) {
     super(
       'TOKEN_IN_USE',
@@ -41,6 +47,8 @@ class TokenInUseError extends RotationError {
 
 /** The user answered no to a confirmation: nothing was changed. */
 class DeclinedError extends RotationError {
+  override readonly name = 'DeclinedError';
+
   constructor() {
     super('DECLINED', 'Not confirmed: nothing was changed.');
   }
@@ -48,6 +56,8 @@ class DeclinedError extends RotationError {
 
 /** The secret changed between the plan shown and its confirmation: nothing was applied. */
 class StalePlanError extends RotationError {
+  override readonly name = 'StalePlanError';
+
   constructor() {
     super(
       'STALE_PLAN',

@@ -8,13 +8,12 @@ import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager
 import type { Context } from 'aws-lambda';
 import { STEPS, Stage } from '../../rotation/constants.js';
 import type { StepName } from '../../rotation/constants.js';
-import { createRotationHandler } from '../../rotation/handler.js';
 import type { Logger } from '../../shared/logger.js';
 import { PendingRotationError, TokenInUseError } from './errors.js';
 import { summarizeError } from './output.js';
 import type { ErrorSummary } from './output.js';
-import { standInForRotateSecret } from './placeholder.js';
-import { templateWiring } from './templates.js';
+import { handlerSource } from './handler-source.js';
+import type { HandlerChoice } from './handler-source.js';
 import type { TemplateName } from './templates.js';
 
 interface StepResult {
@@ -24,11 +23,10 @@ interface StepResult {
   error?: ErrorSummary;
 }
 
-interface LocalRotationOptions {
+interface LocalRotationOptions extends HandlerChoice {
   /** Config of the Secrets Manager client the handler is given (endpoint, region, profile). */
   clientConfig: SecretsManagerClientConfig;
   secretId: string;
-  template: TemplateName;
   /** Resume or continue this rotation; default: a new one (a fresh UUID). */
   token?: string;
   /** Run this step only; default: all four in order, stopping at the first failure. */
@@ -37,6 +35,8 @@ interface LocalRotationOptions {
   logger: Logger;
   /** Called once the secret is described, before the first step. */
   onStart?(start: LocalRotationStart): void;
+  /** Called as each step starts. */
+  onStepStart?(step: StepName): void;
   /** Called as each step ends. */
   onStep?(result: StepResult): void;
 }
@@ -49,13 +49,16 @@ interface LocalRotationStart {
   newToken: boolean;
   /** Rotation was not enabled on the secret: the handler is shown it as enabled. */
   rotationEnabledStandIn: boolean;
-  /** How the template builds its handler. */
+  /** How the template builds its handler (or which file exports it). */
   wiring: string;
+  /** The template run; unset for `--handler`. */
+  template?: TemplateName;
+  /** Why this template, when the secret chose it (neither --template nor --handler given). */
+  templateChosenBecause?: string;
 }
 
 interface LocalRotationResult extends LocalRotationStart {
   ok: boolean;
-  template: TemplateName;
   steps: StepResult[];
 }
 
@@ -64,6 +67,17 @@ function otherPending(versions: Record<string, string[]>, token: string): string
   return Object.entries(versions).find(
     ([id, stages]) => id !== token && stages.includes(Stage.Pending) && !stages.includes(Stage.Current),
   )?.[0];
+}
+
+/** Runs `work` with whatever it writes to stdout going to stderr. */
+async function onStderr<T>(work: () => T | Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
 }
 
 /**
@@ -88,7 +102,7 @@ async function versionStages(
 }
 
 /**
- * Runs a template's rotation handler here, step by step, as Secrets Manager would invoke it after
+ * Runs a template's rotation handler (or the user's own, `handlerFile`) here, step by step, as Secrets Manager would invoke it after
  * RotateSecret (see `standInForRotateSecret` for the one thing only the service can do). Refuses,
  * like RotateSecret, while another rotation is unfinished, and a `token` naming an existing version
  * that is not staged AWSPENDING.
@@ -107,14 +121,14 @@ async function runRotationLocally(options: LocalRotationOptions): Promise<LocalR
       if (stages && !stages.includes(Stage.Pending)) throw new TokenInUseError(name, token, stages);
     }
 
-    const { adapter, strategy, wiring } = await templateWiring(options.template);
-    standInForRotateSecret(client, { token });
-    const handler = createRotationHandler({
-      adapter,
-      strategy,
-      secretsManager: client,
+    const source = await handlerSource(options, {
+      client,
+      clientConfig: options.clientConfig,
+      secretId: arn,
+      token,
       logger: options.logger,
     });
+    const { handler, wiring } = source;
     const start: LocalRotationStart = {
       arn,
       name,
@@ -122,17 +136,23 @@ async function runRotationLocally(options: LocalRotationOptions): Promise<LocalR
       newToken: options.token === undefined,
       rotationEnabledStandIn: described.RotationEnabled !== true,
       wiring,
+      ...(source.template ? { template: source.template } : {}),
+      ...(source.chosenBecause ? { templateChosenBecause: source.chosenBecause } : {}),
     };
     options.onStart?.(start);
 
     const steps: StepResult[] = [];
     for (const step of options.step ? [options.step] : STEPS) {
+      options.onStepStart?.(step);
       const started = performance.now();
       const event = { Step: step, SecretId: arn, ClientRequestToken: token };
       const context = { awsRequestId: randomUUID(), functionName: 'rotation-kit-rotate' } as Context;
       let result: StepResult;
       try {
-        await handler(event, context, () => undefined);
+        // A user's own handler logs to stdout as under Lambda: sent to stderr, stdout stays the CLI's.
+        await (options.handlerFile
+          ? onStderr(() => handler(event, context, () => undefined))
+          : handler(event, context, () => undefined));
         result = { step, ok: true, ms: performance.now() - started };
       } catch (error) {
         result = { step, ok: false, ms: performance.now() - started, error: summarizeError(error) };
@@ -141,7 +161,7 @@ async function runRotationLocally(options: LocalRotationOptions): Promise<LocalR
       options.onStep?.(result);
       if (!result.ok) break;
     }
-    return { ...start, ok: steps.every((s) => s.ok), template: options.template, steps };
+    return { ...start, ok: steps.every((s) => s.ok), steps };
   } finally {
     client.destroy();
   }

@@ -1,12 +1,14 @@
 import type { RotationContext } from '../context.js';
 
 /**
- * createSecret: validates AWSCURRENT against the adapter's schema and the strategy's needs (before
+ * createSecret: checks the adapter's dependencies are installed, validates AWSCURRENT against the adapter's schema and the strategy's needs (before
  * anything is written), then writes the next secret as the token's version, staged AWSPENDING.
  * The token makes the write idempotent: a retry after a successful write changes nothing.
  */
 async function createSecret(context: RotationContext): Promise<void> {
   const { secrets, secretId, token, log } = context;
+  // A missing driver would otherwise surface in setSecret, after AWSPENDING is written.
+  await context.adapter.checkDependencies?.();
   const current = await context.readCurrent();
   context.strategy.validateCurrent(current.secret);
   if (secrets.knowsVersion(secretId, token)) {

@@ -1,11 +1,9 @@
 import { RepairRefusedError, planRepair } from '../../../src/inspect/repair';
 import type { FindingCode, SecretStatus } from '../../../src/inspect/status';
 
-const status = (
-  logins: SecretStatus['logins'],
-  codes: FindingCode[] = ['STALE_PENDING'],
-  stale = true,
-): SecretStatus => ({
+type Logins = { current?: boolean; pending?: boolean };
+
+const status = (logins: Logins, codes: FindingCode[] = ['STALE_PENDING'], stale = true): SecretStatus => ({
   arn: 'arn',
   name: 'n',
   rotationEnabled: true,
@@ -14,7 +12,14 @@ const status = (
     ...(stale ? [{ versionId: 'pen', stages: ['AWSPENDING'] }] : []),
   ],
   ...(stale ? { stalePendingVersionId: 'pen' } : {}),
-  logins,
+  logins: [
+    ...(logins.current === undefined
+      ? []
+      : [{ label: 'AWSCURRENT', versionId: 'cur', logsIn: logins.current }]),
+    ...(logins.pending === undefined
+      ? []
+      : [{ label: 'AWSPENDING', versionId: 'pen', logsIn: logins.pending }]),
+  ],
   findings: codes.map((code) => ({ code, severity: 'error' as const, message: code })),
 });
 
@@ -36,7 +41,7 @@ describe('planRepair', () => {
       fromVersionId: 'cur',
     });
   });
-  it.each<[string, SecretStatus['logins'], FindingCode[], boolean, RegExp]>([
+  it.each<[string, Logins, FindingCode[], boolean, RegExp]>([
     ['no login was checked', {}, ['STALE_PENDING'], false, /--no-check-login/],
     ['AWSCURRENT is unreadable', {}, ['SECRET_UNREADABLE'], true, /AWSCURRENT version could not be read/],
     [
