@@ -162,6 +162,18 @@ const Errors = {
     ),
 
   // --- listing
+  // [ver] the type; the text is chosen
+  filterWithout: (member: 'Key' | 'Values') =>
+    new ServiceError(
+      'InvalidParameterException',
+      `Every filter must have ${member === 'Key' ? 'a Key' : 'Values'}.`,
+    ),
+  // [ver]
+  maxResultsWithoutFilters: () =>
+    new ServiceError(
+      'InvalidParameterException',
+      "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.",
+    ),
   invalidNextToken: () => new ServiceError('InvalidNextTokenException', 'The NextToken value is invalid.'),
   // chosen (as other emulators that were checked against AWS)
   batchIdsOrFilters: () =>
