@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationError, DataFileError } from '../shared/errors.js';
 import { silentLogger } from '../shared/logger.js';
@@ -6,7 +7,10 @@ import type { RotationFunction } from './lambda/functions.js';
 import type { RotationTracker } from './lambda/rotationRunner.js';
 import { createSecretsManagerHttpServer } from './protocol/httpServer.js';
 import { SecretsManagerService } from './service.js';
+import { createHostPolicy, isLoopbackHost } from './net/loopback.js';
 import { DataFile, writeAtomically } from './store/dataFile.js';
+import { LockHeldError, acquireLock, removeStaleTempFiles } from './store/lockFile.js';
+import type { HeldLock } from './store/lockFile.js';
 import { SnapshotFormatError, fromSnapshot, serializeSnapshot } from './store/snapshot.js';
 
 interface LocalSecretsManagerOptions {
@@ -64,8 +68,58 @@ function checkOptions(options: LocalSecretsManagerOptions): void {
     throw new ConfigurationError('accountId', 'twelve digits');
 }
 
-/** Loads the data file into the service, or creates it; refuses a file it cannot trust. */
-async function openDataFile(path: string, service: SecretsManagerService): Promise<DataFile> {
+/** Why listening beyond loopback is dangerous, in words an operator acts on. */
+function exposureWarning(endpoint: string): string {
+  return `listening beyond loopback (${endpoint}): anyone who can reach this address can read and change every secret, unauthenticated and unencrypted; bind 127.0.0.1 unless you must`;
+}
+
+/** What a path that exists is, when it is not a regular file (reading a FIFO would hang). */
+async function notRegularFile(path: string): Promise<string | undefined> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new DataFileError(path, `it cannot be read (${(error as Error).message})`, { cause: error });
+  }
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/**
+ * Takes the data file for this server's life (a lock file), removes the plaintext temp files a
+ * killed server left, then loads the file into the service or creates it; refuses a file it
+ * cannot trust. The lock is released by `stop()`, or at once when opening fails.
+ */
+async function openDataFile(
+  path: string,
+  service: SecretsManagerService,
+): Promise<{ dataFile: DataFile; lock: HeldLock }> {
+  const kind = await notRegularFile(path);
+  if (kind !== undefined) throw new DataFileError(path, `it is ${kind}, not a regular file`);
+  let lock: HeldLock;
+  try {
+    lock = await acquireLock(path);
+  } catch (error) {
+    const detail =
+      error instanceof LockHeldError
+        ? error.message
+        : `it cannot be written (its lock file: ${(error as Error).message})`;
+    throw new DataFileError(path, detail, { cause: error });
+  }
+  try {
+    await removeStaleTempFiles(path);
+    return { dataFile: await loadDataFile(path, service), lock };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function loadDataFile(path: string, service: SecretsManagerService): Promise<DataFile> {
   const serialize = () => serializeSnapshot(service.scope, service.state.records());
   let text: string | undefined;
   try {
@@ -118,22 +172,34 @@ async function startLocalSecretsManager(
   const logger = options.logger ?? silentLogger;
   const service = new SecretsManagerService({ region, accountId }, options.clock ?? Date.now, logger);
   for (const [arn, fn] of Object.entries(options.functions ?? {})) service.functions.register(arn, fn);
-  if (options.dataFile !== undefined) service.attachDataFile(await openDataFile(options.dataFile, service));
+  let lock: HeldLock | undefined;
+  if (options.dataFile !== undefined) {
+    const opened = await openDataFile(options.dataFile, service);
+    service.attachDataFile(opened.dataFile);
+    lock = opened.lock;
+  }
 
   const http = createSecretsManagerHttpServer(
     (operation, input) => service.dispatch(operation, input),
     logger,
+    createHostPolicy(host),
   );
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const { port } = http.address() as AddressInfo;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info('local Secrets Manager listening', { endpoint, dataFile: options.dataFile });
+  if (!isLoopbackHost(host)) logger.warn(exposureWarning(endpoint), { endpoint });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -146,6 +212,7 @@ async function startLocalSecretsManager(
       await closed;
       clearTimeout(cut);
       await service.flush();
+      await lock?.release();
       logger.info('local Secrets Manager stopped', { endpoint });
     })());
 
@@ -173,5 +240,5 @@ async function startLocalSecretsManager(
   };
 }
 
-export { startLocalSecretsManager };
+export { exposureWarning, startLocalSecretsManager };
 export type { LocalSecretsManager, LocalSecretsManagerOptions };

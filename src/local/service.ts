@@ -3,6 +3,7 @@ import { FunctionRegistry } from './lambda/functions.js';
 import { RotationRunner } from './lambda/rotationRunner.js';
 import type { RotationOutcome } from './lambda/rotationRunner.js';
 import type { Operation, OperationContext } from './operations/context.js';
+import { checkSecretIdName } from './operations/common.js';
 import { OPERATIONS, UNSUPPORTED_OPERATIONS } from './operations/index.js';
 import type { JsonObject } from './operations/input.js';
 import { recordRotationEnd } from './operations/rotation.js';
@@ -42,8 +43,10 @@ class SecretsManagerService {
       ? OPERATIONS[operationName]
       : undefined;
     if (!operation) {
-      if (UNSUPPORTED_OPERATIONS.has(operationName))
+      if (UNSUPPORTED_OPERATIONS.has(operationName)) {
+        checkSecretIdName(input.SecretId);
         throw Errors.unsupported(`The ${operationName} operation`);
+      }
       throw Errors.unknownOperation(`secretsmanager.${operationName}`);
     }
     let changed = false;

@@ -77,7 +77,8 @@ describe('local Secrets Manager: ListSecrets and ListSecretVersionIds', () => {
       ]),
     ).toEqual(['prod/db/main']);
     expect(await names([{ Key: 'name', Values: ['!prod/'] }])).toEqual(['Prod/upper', 'staging/db/main']);
-    expect(await names([{ Key: 'all', Values: ['payments'] }])).toEqual(['prod/db/main']);
+    // `all` ignores case: the tag value `Payments` matches too.
+    expect(await names([{ Key: 'all', Values: ['payments'] }])).toEqual(['prod/db/main', 'staging/db/main']);
     expect(await names([{ Key: 'primary-region', Values: ['us-east-1'] }])).toEqual([]);
   });
 

@@ -3,6 +3,8 @@ import { InvalidArgumentError } from 'commander';
 import { createJsonLogger } from '../../shared/logger.js';
 import type { LogLevel } from '../../shared/logger.js';
 import { startLocalSecretsManager } from '../../local/index.js';
+import { exposureWarning } from '../../local/server.js';
+import { isLoopbackHost } from '../../local/net/loopback.js';
 import type { RotationFunction } from '../../local/index.js';
 
 interface ServeOptions {
@@ -53,6 +55,7 @@ async function serve(options: ServeOptions): Promise<void> {
     functions: options.function,
     logger,
   });
+  if (!isLoopbackHost(options.host)) process.stderr.write(`WARNING: ${exposureWarning(server.endpoint)}\n`);
   process.stdout.write(
     `rotation-kit local Secrets Manager listening on ${server.endpoint}\n` +
       `  a test double: values are kept unencrypted${options.data ? ` in ${options.data}` : ' in memory'}; never use it for real secrets\n` +

@@ -1,4 +1,5 @@
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
+import { isLoopbackUrl } from '../net/loopback.js';
 
 /**
  * A rotation function, as the local service invokes it: an in-process handler, or the `http(s)://`
@@ -24,7 +25,8 @@ function isInvokeUrl(value: string): boolean {
 
 /**
  * Rotation functions by ARN, the way the service finds a Lambda function. A RotationLambdaARN that
- * is itself an invoke URL needs no registration.
+ * is itself an invoke URL needs no registration when its host is loopback; any other URL must be
+ * registered, so a client cannot make the server POST to an address of its choosing (SSRF).
  */
 class FunctionRegistry {
   private readonly functions = new Map<string, RotationFunction>();
@@ -38,7 +40,7 @@ class FunctionRegistry {
   }
 
   resolve(arn: string): RotationFunction | undefined {
-    return this.functions.get(arn) ?? (isInvokeUrl(arn) ? arn : undefined);
+    return this.functions.get(arn) ?? (isLoopbackUrl(arn) ? arn : undefined);
   }
 }
 
@@ -64,6 +66,8 @@ async function invokeRotationFunction(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(event),
+      // A redirect would let a loopback URL send the event anywhere: it is a failed step instead.
+      redirect: 'manual',
       signal,
     });
   } catch (error) {

@@ -10,8 +10,19 @@ const MAX_TAGS = 50;
 const RESERVED_TAG_PREFIX = 'aws:';
 
 /** Reads the SecretId member with the model's rules. */
+/**
+ * The service checks a SecretId's name before anything else (other members, the token, the
+ * lookup), for every operation that takes one.
+ */
+function checkSecretIdName(secretId: unknown): void {
+  if (typeof secretId !== 'string' || secretId.length === 0 || secretId.length > 2048) return;
+  if (!secretId.startsWith('arn:') && !NAME_PATTERN.test(secretId)) throw Errors.invalidName();
+}
+
 function readSecretId(reader: InputReader): string {
-  return reader.string('SecretId', { required: true, min: 1, max: 2048 }) ?? '';
+  const secretId = reader.string('SecretId', { required: true, min: 1, max: 2048 }) ?? '';
+  checkSecretIdName(secretId);
+  return secretId;
 }
 
 /** Resolves a SecretId (after validation). Scheduled-for-deletion secrets are returned too. */
@@ -122,6 +133,7 @@ export {
   findLiveSecret,
   findSecret,
   mergeTags,
+  checkSecretIdName,
   readSecretId,
   readTags,
   readToken,

@@ -19,6 +19,7 @@ interface ListRules {
   maxItems?: number;
   itemMin?: number;
   itemMax?: number;
+  itemPattern?: { regex: RegExp; text: string };
 }
 
 interface NumberRules {
@@ -152,7 +153,12 @@ class InputReader {
     for (const problem of lengthProblems(items.length, { min: rules.minItems, max: rules.maxItems }))
       this.problems.push(`${shown} ${problem}`);
     const itemProblems = new Set(
-      items.flatMap((item) => lengthProblems(item.length, { min: rules.itemMin, max: rules.itemMax })),
+      items.flatMap((item) => [
+        ...lengthProblems(item.length, { min: rules.itemMin, max: rules.itemMax }),
+        ...(rules.itemPattern && !rules.itemPattern.regex.test(item)
+          ? [`Member must satisfy regular expression pattern: ${rules.itemPattern.text}`]
+          : []),
+      ]),
     );
     if (itemProblems.size > 0)
       this.problems.push(`${shown} Member must satisfy constraint: [${[...itemProblems].join(', ')}]`);

@@ -1,3 +1,4 @@
+import { Errors } from '../protocol/errors.js';
 import type { SecretRecord } from '../store/model.js';
 import type { Operation, OperationContext } from './context.js';
 import { InputReader } from './input.js';
@@ -18,30 +19,69 @@ const FILTER_KEYS = [
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 interface Filter {
-  readonly key: FilterKey | undefined;
+  readonly key: FilterKey;
   readonly values: readonly string[];
 }
 
+/** The model's pattern for a filter value. */
+const FILTER_VALUE = {
+  regex: /^!?[a-zA-Z0-9 :_@/+=.\-!]*$/,
+  text: '^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$',
+};
+
 const SORT_BY = ['created-date', 'last-accessed-date', 'last-changed-date', 'name'] as const;
 
+/**
+ * Reads `Filters`. A filter without `Key` or without `Values` is refused, never taken as "match
+ * everything" (the service answers InvalidParameterException); model violations (an unknown key, a
+ * value breaking the pattern) are the ValidationException the reader collects.
+ */
 function readFilters(reader: InputReader): Filter[] | undefined {
-  return reader.structureList(
+  const read = reader.structureList(
     'Filters',
     (filter) => ({
       key: filter.oneOf('Key', FILTER_KEYS),
-      values: filter.stringList('Values', { minItems: 1, maxItems: 10, itemMin: 1, itemMax: 512 }) ?? [],
+      values: filter.stringList('Values', {
+        minItems: 1,
+        maxItems: 10,
+        itemMin: 1,
+        itemMax: 512,
+        itemPattern: FILTER_VALUE,
+      }),
     }),
     { maxItems: 10 },
   );
+  return read?.map(({ key, values }) => {
+    if (key === undefined) throw Errors.filterWithout('Key');
+    if (values === undefined) throw Errors.filterWithout('Values');
+    return { key, values };
+  });
 }
 
-/** True when `value` starts `text` or any word of it (description filters), ignoring case. */
-function wordPrefix(text: string | undefined, value: string): boolean {
-  if (text === undefined) return false;
-  const lower = text.toLowerCase();
-  const wanted = value.toLowerCase();
-  for (const match of lower.matchAll(/[^\s]+/g)) if (lower.startsWith(wanted, match.index)) return true;
-  return false;
+/** Words of free text: runs of letters or digits, lower-cased (description filters). */
+function textWords(text: string): string[] {
+  return text.toLowerCase().match(/[^\s]+/g) ?? [];
+}
+
+/**
+ * Words as the `all` filter breaks them: at punctuation and spaces, where a lower-case letter is
+ * followed by an upper-case one, and between letters and digits (`credsDatabase#892` is `creds`,
+ * `database`, `892`); lower-cased.
+ */
+function splitWords(text: string): string[] {
+  return (
+    text
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/([A-Za-z])([0-9])/g, '$1 $2')
+      .replace(/([0-9])([A-Za-z])/g, '$1 $2')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? []
+  );
+}
+
+/** Every word of `value` is the start of some word of `words`. */
+function everyWordPrefixes(words: readonly string[], valueWords: readonly string[]): boolean {
+  return valueWords.length > 0 && valueWords.every((wanted) => words.some((word) => word.startsWith(wanted)));
 }
 
 function fieldMatches(secret: SecretRecord, key: FilterKey, value: string): boolean {
@@ -54,14 +94,11 @@ function fieldMatches(secret: SecretRecord, key: FilterKey, value: string): bool
     case 'tag-value':
       return tags.some((tag) => tag.Value.startsWith(value));
     case 'description':
-      return wordPrefix(secret.description, value);
-    case 'all':
-      return (
-        fieldMatches(secret, 'name', value) ||
-        fieldMatches(secret, 'description', value) ||
-        fieldMatches(secret, 'tag-key', value) ||
-        fieldMatches(secret, 'tag-value', value)
-      );
+      return everyWordPrefixes(textWords(secret.description ?? ''), textWords(value));
+    case 'all': {
+      const fields = [secret.name, secret.description ?? '', ...tags.flatMap((tag) => [tag.Key, tag.Value])];
+      return everyWordPrefixes(fields.flatMap(splitWords), splitWords(value));
+    }
     // Local secrets are never replicas and never owned by another service.
     case 'primary-region':
     case 'owning-service':
@@ -74,7 +111,6 @@ function fieldMatches(secret: SecretRecord, key: FilterKey, value: string): bool
  * a leading `!` must not match.
  */
 function matchesFilter(secret: SecretRecord, filter: Filter): boolean {
-  if (filter.key === undefined) return true;
   const key = filter.key;
   const positive = filter.values.filter((v) => !v.startsWith('!'));
   const negative = filter.values.filter((v) => v.startsWith('!')).map((v) => v.slice(1));

@@ -1,3 +1,4 @@
+import { isInvokeUrl } from '../lambda/functions.js';
 import { Errors } from '../protocol/errors.js';
 import { Stage } from '../store/model.js';
 import type { RotationRules, SecretRecord } from '../store/model.js';
@@ -38,7 +39,7 @@ const rotateSecret: Operation = (input, ctx) => {
   if (arn === undefined) throw Errors.noRotationFunction();
   // Nothing is saved when the function cannot be invoked.
   const fn = ctx.functions.resolve(arn);
-  if (fn === undefined) throw Errors.cannotInvoke();
+  if (fn === undefined) throw isInvokeUrl(arn) ? Errors.invokeUrlNotAllowed() : Errors.cannotInvoke();
   if (unfinishedRotation(secret)) throw Errors.rotationInProgress();
   if (secret.versions.has(token)) throw Errors.tokenInUse(token, secret.arn);
 

@@ -61,7 +61,8 @@ const createSecret: Operation = (input, ctx) => {
     created: ctx.now,
     lastChanged: ctx.now,
     versions: new Map(),
-    ...(description !== undefined ? { description } : {}),
+    // The service omits empty members: an empty description is no description.
+    ...(description ? { description } : {}),
     ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
     ...(type !== undefined ? { type } : {}),
     ...(mergedTags !== undefined ? { tags: mergedTags } : {}),
@@ -89,9 +90,11 @@ const updateSecret: Operation = (input, ctx) => {
   const type = reader.string('Type', { min: 1, max: 256 });
   reader.done();
 
+  const value = valueOf(members);
+  // Before the lookup, as CreateSecret and PutSecretValue: a value needs its token.
+  if (value && token === undefined) throw Errors.missingToken('InvalidRequestException');
   const secret = findLiveSecret(ctx, secretId);
   if (token === undefined) throw Errors.missingToken('InvalidRequestException');
-  const value = valueOf(members);
   const existing = value ? secret.versions.get(token) : undefined;
   if (existing && existing.value !== undefined) {
     if (sameValue(existing.value, value))
@@ -99,7 +102,8 @@ const updateSecret: Operation = (input, ctx) => {
     throw Errors.tokenInUse(token, secret.arn);
   }
 
-  if (description !== undefined) secret.description = description;
+  if (description === '') delete secret.description;
+  else if (description !== undefined) secret.description = description;
   if (kmsKeyId !== undefined) secret.kmsKeyId = kmsKeyId;
   if (type !== undefined) secret.type = type;
   if (value) {

@@ -98,6 +98,7 @@ const batchGetSecretValue: Operation = (input, ctx) => {
   const nextToken = reader.string('NextToken', { min: 1, max: 4096 });
   reader.done();
   if ((ids === undefined) === (filters === undefined)) throw Errors.batchIdsOrFilters();
+  if (maxResults !== undefined && filters === undefined) throw Errors.maxResultsWithoutFilters();
 
   const values: JsonObject[] = [];
   const errors: JsonObject[] = [];

@@ -22,6 +22,19 @@ const Errors = {
   unknownOperation: (target: string) =>
     new ServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}.`),
   serialization: (detail: string) => new ServiceError('SerializationException', detail),
+  // chosen: the DNS-rebinding guard (the service has no such case)
+  hostNotAllowed: () =>
+    new ServiceError(
+      'AccessDeniedException',
+      'The local Secrets Manager answers only requests whose Host header is a loopback name or address (localhost, 127.0.0.1, [::1]) or the host it was bound to.',
+      403,
+    ),
+  // chosen: the SSRF guard on a RotationLambdaARN that is a URL
+  invokeUrlNotAllowed: () =>
+    new ServiceError(
+      'AccessDeniedException',
+      'Secrets Manager cannot invoke the specified Lambda function: the local Secrets Manager invokes an http(s) URL given as RotationLambdaARN only when its host is loopback; register any other URL with --function or registerFunction.',
+    ),
   internal: () => new ServiceError('InternalServiceError', 'An error occurred on the server side.', 500),
   // chosen: a real operation this test double does not implement
   unsupported: (feature: string) =>
@@ -149,6 +162,18 @@ const Errors = {
     ),
 
   // --- listing
+  // [ver] the type; the text is chosen
+  filterWithout: (member: 'Key' | 'Values') =>
+    new ServiceError(
+      'InvalidParameterException',
+      `Every filter must have ${member === 'Key' ? 'a Key' : 'Values'}.`,
+    ),
+  // [ver]
+  maxResultsWithoutFilters: () =>
+    new ServiceError(
+      'InvalidParameterException',
+      "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.",
+    ),
   invalidNextToken: () => new ServiceError('InvalidNextTokenException', 'The NextToken value is invalid.'),
   // chosen (as other emulators that were checked against AWS)
   batchIdsOrFilters: () =>

@@ -48,12 +48,21 @@ function operationOf(req: IncomingMessage): string {
   return target.slice(TARGET_PREFIX.length);
 }
 
-function createSecretsManagerHttpServer(dispatch: Dispatch, logger: Logger): Server {
+/** Which `Host` headers are served (see net/loopback.ts); default: every one. */
+type HostPolicy = (hostHeader: string | undefined) => boolean;
+
+function createSecretsManagerHttpServer(
+  dispatch: Dispatch,
+  logger: Logger,
+  hostAllowed: HostPolicy = () => true,
+): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean) => {
     const requestId = randomUUID();
     const started = Date.now();
     let operation = '';
     try {
+      // Before anything else: a request addressed to another name may come from a rebound page.
+      if (!hostAllowed(req.headers.host)) throw Errors.hostNotAllowed();
       operation = operationOf(req);
       if (tooLarge) throw Errors.serialization(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
       const output = await dispatch(operation, parseBody(body.toString('utf8')));
@@ -89,4 +98,4 @@ function createSecretsManagerHttpServer(dispatch: Dispatch, logger: Logger): Ser
 }
 
 export { createSecretsManagerHttpServer };
-export type { Dispatch };
+export type { Dispatch, HostPolicy };

@@ -1,3 +1,4 @@
+import { Stage } from './model.js';
 import type { RotationRules, SecretRecord, SecretValue, Tag, VersionRecord } from './model.js';
 import type { ServiceScope } from './state.js';
 
@@ -93,6 +94,8 @@ class SnapshotFormatError extends Error {
   }
 }
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
 function expect(condition: boolean, detail: string): asserts condition {
   if (!condition) throw new SnapshotFormatError(detail);
 }
@@ -152,8 +155,26 @@ function readSecret(json: unknown, where: string): SecretRecord {
   );
   expect(Array.isArray(json.versions), `${where}.versions is not a list`);
   const versions = new Map<string, VersionRecord>();
+  const indexOfId = new Map<string, number>();
+  const holderOfLabel = new Map<string, number>();
   json.versions.forEach((v, i) => {
-    const version = readVersion(v, `${where}.versions[${i}]`);
+    const at = `${where}.versions[${i}]`;
+    const version = readVersion(v, at);
+    expect(!indexOfId.has(version.id), `${at} repeats the id of versions[${indexOfId.get(version.id)}]`);
+    indexOfId.set(version.id, i);
+    version.stages.forEach((label, j) => {
+      const holder = holderOfLabel.get(label);
+      expect(
+        holder === undefined,
+        `${at}.stages[${j}] is a label versions[${holder}] holds already (a label is on one version at most)`,
+      );
+      holderOfLabel.set(label, i);
+    });
+    // Only the rotation placeholder (AWSPENDING alone) may be staged without a value.
+    expect(
+      version.value !== undefined || version.stages.every((label) => label === Stage.Pending),
+      `${at} is staged ${version.stages.includes(Stage.Current) ? 'AWSCURRENT' : 'with a label'} but has no value`,
+    );
     versions.set(version.id, version);
   });
   const { versions: _ignored, ...fields } = json;
@@ -165,22 +186,37 @@ function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new SnapshotFormatError(
-      `it is not valid JSON (${(error as Error).message}); it may be truncated or corrupt`,
-    );
+  } catch {
+    // Never V8's own text: it quotes the bytes around the fault, which may be a secret value.
+    throw new SnapshotFormatError('it is not valid JSON; it may be truncated or corrupt');
   }
   expect(isRecord(json) && json.format === FORMAT, `it is not a ${FORMAT} data file`);
-  expect(
-    json.formatVersion === FORMAT_VERSION,
-    `its formatVersion ${String(json.formatVersion)} is not ${FORMAT_VERSION}`,
-  );
+  expect(json.formatVersion === FORMAT_VERSION, `its formatVersion is not ${FORMAT_VERSION}`);
+  // A file's member is quoted only when it has the shape of a region or an account, never as is.
+  const region = isString(json.region) && REGION.test(json.region) ? json.region : 'another';
+  const account = isString(json.accountId) && /^\d{12}$/.test(json.accountId) ? json.accountId : 'another';
   expect(
     json.region === scope.region && json.accountId === scope.accountId,
-    `it holds secrets of region ${String(json.region)} and account ${String(json.accountId)}, not ${scope.region} and ${scope.accountId}`,
+    `it holds secrets of region ${region} and account ${account}, not ${scope.region} and ${scope.accountId}`,
   );
   expect(Array.isArray(json.secrets), 'its secrets member is not a list');
-  return json.secrets.map((secret, i) => readSecret(secret, `secrets[${i}]`));
+  const prefix = `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:`;
+  const indexOfName = new Map<string, number>();
+  return json.secrets.map((json, i) => {
+    const where = `secrets[${i}]`;
+    const secret = readSecret(json, where);
+    expect(
+      secret.arn.startsWith(`${prefix}${secret.name}-`) &&
+        secret.arn.length === prefix.length + secret.name.length + 7,
+      `${where}.arn is not the ARN of its name in this region and account`,
+    );
+    expect(
+      !indexOfName.has(secret.name),
+      `${where} repeats the name of secrets[${indexOfName.get(secret.name)}]`,
+    );
+    indexOfName.set(secret.name, i);
+    return secret;
+  });
 }
 
 export { SnapshotFormatError, fromSnapshot, serializeSnapshot };
