@@ -3,7 +3,8 @@
  * it keeps secret values unencrypted and must never hold real secrets.
  */
 export { startLocalSecretsManager } from './server.js';
-export type { LocalSecretsManager, LocalSecretsManagerOptions } from './server.js';
+export type { LocalClock, LocalSecretsManager, LocalSecretsManagerOptions } from './server.js';
 export { RotationFunctionError } from './lambda/functions.js';
 export type { RotationFunction } from './lambda/functions.js';
+export type { ClockSpan } from './schedule/clock.js';
 export type { RotationOutcome, RotationTracker } from './lambda/rotationRunner.js';

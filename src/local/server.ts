@@ -4,8 +4,12 @@ import { ConfigurationError, DataFileError } from '../shared/errors.js';
 import { silentLogger } from '../shared/logger.js';
 import type { Logger } from '../shared/logger.js';
 import type { RotationFunction } from './lambda/functions.js';
-import type { RotationTracker } from './lambda/rotationRunner.js';
+import type { RotationOutcome, RotationTracker } from './lambda/rotationRunner.js';
+import { SCHEDULED_ROTATION } from './operations/rotation.js';
 import { createSecretsManagerHttpServer } from './protocol/httpServer.js';
+import { ServiceClock, spanMs } from './schedule/clock.js';
+import type { ClockSpan } from './schedule/clock.js';
+import { RotationScheduler } from './schedule/scheduler.js';
 import { SecretsManagerService } from './service.js';
 import { createHostPolicy, isLoopbackHost } from './net/loopback.js';
 import { DataFile, writeAtomically } from './store/dataFile.js';
@@ -31,8 +35,26 @@ interface LocalSecretsManagerOptions {
   functions?: Record<string, RotationFunction>;
   /** Where the server logs (operations, rotation steps; never values). Default: silent. */
   logger?: Logger;
-  /** Epoch-milliseconds clock; default `Date.now`. For tests of time-bound rules. */
+  /**
+   * Epoch-milliseconds base clock; default `Date.now`. `server.clock.advance` moves the server's
+   * time on from it.
+   */
   clock?: () => number;
+  /** How many times faster than the base clock the server's time runs; default 1. */
+  clockSpeed?: number;
+}
+
+/** The server's clock; `advance` is how a test says "30 days pass". */
+interface LocalClock {
+  /** The server's time, epoch milliseconds. */
+  now(): number;
+  /**
+   * Moves the server's time forward by `span` (milliseconds, or `{ days, hours, minutes }`). Every
+   * scheduled rotation whose window opens on the way starts when it opens, exactly as RotateSecret
+   * would, and a failed one is retried later in its window; resolves, once those rotations ended,
+   * with their outcomes in the order they ran.
+   */
+  advance(span: ClockSpan): Promise<RotationOutcome[]>;
 }
 
 /** A running local Secrets Manager. */
@@ -48,8 +70,9 @@ interface LocalSecretsManager {
     region: string;
     credentials: { accessKeyId: string; secretAccessKey: string };
   };
-  /** Await or observe the rotations RotateSecret starts. */
+  /** Await or observe the rotations RotateSecret and the schedules start. */
   readonly rotations: RotationTracker;
+  readonly clock: LocalClock;
   /** Makes `arn` invocable as a rotation function (replacing any earlier registration). */
   registerFunction(arn: string, fn: RotationFunction): void;
   /** Stops listening, lets running rotations end, flushes the data file. Safe to call twice. */
@@ -66,6 +89,9 @@ function checkOptions(options: LocalSecretsManagerOptions): void {
     throw new ConfigurationError('region', 'a region name such as us-east-1');
   if (accountId !== undefined && !/^\d{12}$/.test(accountId))
     throw new ConfigurationError('accountId', 'twelve digits');
+  const { clockSpeed } = options;
+  if (clockSpeed !== undefined && (!Number.isFinite(clockSpeed) || clockSpeed < 1))
+    throw new ConfigurationError('clockSpeed', 'a number >= 1');
 }
 
 /** Why listening beyond loopback is dangerous, in words an operator acts on. */
@@ -170,7 +196,20 @@ async function startLocalSecretsManager(
   const accountId = options.accountId ?? DEFAULTS.accountId;
   const host = options.host ?? DEFAULTS.host;
   const logger = options.logger ?? silentLogger;
-  const service = new SecretsManagerService({ region, accountId }, options.clock ?? Date.now, logger);
+  const clock = new ServiceClock(options.clock ?? Date.now, options.clockSpeed ?? 1);
+  const service = new SecretsManagerService({ region, accountId }, () => clock.now(), logger);
+  const scheduler = new RotationScheduler({
+    state: service.state,
+    clock,
+    functions: service.functions,
+    rotations: service.rotations,
+    // A scheduled rotation is a RotateSecret the service sends itself, with the stored configuration.
+    rotate: async (secretArn, token) => {
+      const input = { SecretId: secretArn, ClientRequestToken: token, [SCHEDULED_ROTATION]: true };
+      await service.dispatch('RotateSecret', input);
+    },
+    logger,
+  });
   for (const [arn, fn] of Object.entries(options.functions ?? {})) service.functions.register(arn, fn);
   let lock: HeldLock | undefined;
   if (options.dataFile !== undefined) {
@@ -196,6 +235,7 @@ async function startLocalSecretsManager(
     await lock?.release();
     throw error;
   }
+  scheduler.start();
   const { port } = http.address() as AddressInfo;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info('local Secrets Manager listening', { endpoint, dataFile: options.dataFile });
@@ -204,6 +244,7 @@ async function startLocalSecretsManager(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      scheduler.stop();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       // Requests under way finish; then any connection still open is cut.
@@ -235,10 +276,11 @@ async function startLocalSecretsManager(
       last: (secretId) => service.rotations.last(resolveArn(secretId)),
       onFinished: (listener) => service.rotations.onFinished(listener),
     },
+    clock: { now: () => clock.now(), advance: (span) => scheduler.advance(spanMs(span)) },
     registerFunction: (arn, fn) => service.functions.register(arn, fn),
     stop,
   };
 }
 
 export { exposureWarning, startLocalSecretsManager };
-export type { LocalSecretsManager, LocalSecretsManagerOptions };
+export type { LocalClock, LocalSecretsManager, LocalSecretsManagerOptions };

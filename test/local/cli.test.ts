@@ -68,6 +68,48 @@ describe('rotation-kit serve', () => {
     }
   }, 30_000);
 
+  it('runs rotation schedules on a faster clock with --clock-speed', async () => {
+    let handler: (event: SecretsManagerRotationEvent) => Promise<void> = async () => undefined;
+    const invoke = await startInvokeEndpoint((event) => handler(event));
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:cli-scheduled';
+    // A second of real time is a day of the server's: a daily schedule comes due within seconds.
+    const server = await startCliServer(['--function', `${arn}=${invoke.url}`, '--clock-speed', '86400']);
+    const client = clientFor(server.endpoint);
+    const fn = templateRotationFunction({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    handler = fn.handler;
+    try {
+      await client.send(new CreateSecretCommand({ Name: 'cli-scheduled', SecretString: 'v' }));
+      await client.send(
+        new RotateSecretCommand({
+          SecretId: 'cli-scheduled',
+          RotationLambdaARN: arn,
+          RotationRules: { AutomaticallyAfterDays: 1 },
+          RotateImmediately: false,
+        }),
+      );
+      // Nobody calls RotateSecret again: the server's scheduler starts the rotation on its own.
+      while (!fn.events.some((e) => e.Step === 'finishSecret'))
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fn.events.map((e) => e.Step).slice(0, 5)).toEqual([
+        'testSecret',
+        'createSecret',
+        'setSecret',
+        'testSecret',
+        'finishSecret',
+      ]);
+    } finally {
+      fn.destroy();
+      client.destroy();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await invoke.stop();
+    }
+  }, 30_000);
+
   it('lists serve in --help and rejects bad options with a message', async () => {
     const help = runCli(['--help']);
     expect(await help.exited).toBe(0);
@@ -78,5 +120,8 @@ describe('rotation-kit serve', () => {
     const badFunction = runCli(['serve', '--function', 'no-url-here']);
     expect(await badFunction.exited).not.toBe(0);
     expect(badFunction.output()).toMatch(/expected ARN=URL/);
+    const badSpeed = runCli(['serve', '--clock-speed', '0']);
+    expect(await badSpeed.exited).not.toBe(0);
+    expect(badSpeed.output()).toMatch(/--clock-speed.*expected a number >= 1/);
   }, 30_000);
 });

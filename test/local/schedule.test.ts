@@ -1,11 +1,15 @@
 import {
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { RotationRulesType } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
+import { ConfigurationError } from '../../src/shared/errors.js';
 import { startLocalSecretsManager } from '../../src/local/index.js';
 import type { LocalSecretsManager } from '../../src/local/index.js';
 import { expectServiceError, uniqueName } from './support/localServer.js';
@@ -14,6 +18,8 @@ import { templateRotationFunction } from './support/rotationFunctions.js';
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:rotate';
 /** Thursday 3 December 2026, 17:42 UTC: every date below follows from it. */
 const START = Date.UTC(2026, 11, 3, 17, 42);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const utc = (iso: string) => new Date(iso).getTime();
 
 /**
@@ -192,5 +198,147 @@ describe('local Secrets Manager: NextRotationDate as the service computes it', (
       const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
       expect(described.RotationRules).toEqual({ ScheduleExpression: 'rate(4 hours)' });
       expect(described.NextRotationDate?.getTime()).toBe(utc('2026-12-03T20:59:59Z'));
+    }));
+
+  it('with AutomaticallyAfterDays, a new AWSCURRENT value from PutSecretValue counts as a rotation', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name } = await secret();
+      await configure(client, name, { AutomaticallyAfterDays: 7 }, false);
+      await server.rotations.waitFor(name);
+      await server.clock.advance({ days: 3 });
+      await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: '{"password":"manual"}' }));
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(described.NextRotationDate?.getTime()).toBe(utc('2026-12-13T23:59:59Z'));
+      expect(described.LastRotatedDate).toBeUndefined();
+    }));
+});
+
+describe('local Secrets Manager: the clock the test controls runs the schedules', () => {
+  it('"61 days pass": AutomaticallyAfterDays 30 rotates at the opening of each window, as RotateSecret would', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name, events } = await secret();
+      const configured = await configure(client, name, { AutomaticallyAfterDays: 30 }, false);
+      await server.rotations.waitFor(name, { token: configured.VersionId });
+      const outcomes = await server.clock.advance({ days: 61 });
+      expect(outcomes.map((o) => [o.succeeded, o.completedSteps.length])).toEqual([
+        [true, 4],
+        [true, 4],
+      ]);
+      // rotations.waitFor sees the scheduled rotation (the latest one).
+      const latest = await server.rotations.waitFor(name);
+      expect(latest.token).toBe(outcomes[1]?.token);
+      expect(new Set(events.map((e) => e.ClientRequestToken)).size).toBe(3);
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      // Windows open at midnight of 2 January and 1 February; the server's time is now 2 February.
+      expect(described.LastRotatedDate?.getTime()).toBe(utc('2027-02-01T00:00:00Z'));
+      expect(described.NextRotationDate?.getTime()).toBe(utc('2027-03-03T23:59:59Z'));
+      expect(server.clock.now()).toBe(START + 61 * DAY);
+      const current = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      expect(current.VersionId).toBe(outcomes[1]?.token);
+    }));
+
+  it('a cron() schedule rotates at each occurrence, inside its Duration', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name } = await secret();
+      await configure(client, name, { ScheduleExpression: 'cron(0 4/12 * * ? *)', Duration: '3h' }, false);
+      await server.rotations.waitFor(name);
+      const rotatedAt: number[] = [];
+      server.rotations.onFinished(() => rotatedAt.push(server.clock.now()));
+      const outcomes = await server.clock.advance({ hours: 24 });
+      expect(outcomes.every((o) => o.succeeded)).toBe(true);
+      expect(rotatedAt).toEqual([utc('2026-12-04T04:00:00Z'), utc('2026-12-04T16:00:00Z')]);
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(described.NextRotationDate?.getTime()).toBe(utc('2026-12-05T06:59:59Z'));
+    }));
+
+  it('a failed scheduled rotation is retried with the same token later in its window', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name, events } = await secret(1);
+      await configure(client, name, { ScheduleExpression: 'rate(1 day)', Duration: '6h' }, false);
+      await server.rotations.waitFor(name);
+      const outcomes = await server.clock.advance({ hours: 12 });
+      expect(outcomes.map((o) => [o.succeeded, o.failedStep])).toEqual([
+        [false, 'createSecret'],
+        [true, undefined],
+      ]);
+      expect(outcomes[1]?.token).toBe(outcomes[0]?.token);
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      // The window of 4 December is 00:00-06:00; the retry came a third of it later.
+      expect(described.LastRotatedDate?.getTime()).toBe(utc('2026-12-04T02:00:00Z'));
+      expect(events.filter((e) => e.Step === 'createSecret')).toHaveLength(2);
+    }));
+
+  it('a rotation still failing when its window closes is left as it stands, NextRotationDate in the past', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name } = await secret(Number.POSITIVE_INFINITY);
+      await configure(client, name, { ScheduleExpression: 'rate(1 day)', Duration: '6h' }, false);
+      await server.rotations.waitFor(name);
+      const outcomes = await server.clock.advance({ days: 3 });
+      expect(outcomes.map((o) => o.succeeded)).toEqual([false, false, false]);
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(described.NextRotationDate?.getTime()).toBe(utc('2026-12-04T05:59:59Z'));
+      expect(Object.values(described.VersionIdsToStages ?? {})).toContainEqual(['AWSPENDING']);
+      await expectServiceError(
+        client.send(new RotateSecretCommand({ SecretId: name })),
+        'InvalidRequestException',
+        "A previous rotation isn't complete. That rotation will be reattempted.",
+      );
+    }));
+
+  it('CancelRotateSecret stops the schedule', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name } = await secret();
+      await configure(client, name, { AutomaticallyAfterDays: 1 }, false);
+      await server.rotations.waitFor(name);
+      await client.send(new CancelRotateSecretCommand({ SecretId: name }));
+      expect(await server.clock.advance({ days: 5 })).toEqual([]);
+    }));
+
+  it('rejects a negative span, and a clockSpeed below 1, with a named error', async () => {
+    await withServer(async ({ server }) => {
+      expect(() => server.clock.advance(-1)).toThrow(ConfigurationError);
+    });
+    await expect(startLocalSecretsManager({ clockSpeed: 0.5 })).rejects.toThrow(ConfigurationError);
+  });
+
+  it('clockSpeed runs the server time faster than its base clock', async () => {
+    let base = START;
+    const server = await startLocalSecretsManager({ clock: () => base, clockSpeed: 3600 });
+    try {
+      base += 1000; // one second of the base clock...
+      expect(server.clock.now()).toBe(START + HOUR); // ...is an hour of the server's
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('local Secrets Manager: RotateImmediately=false and schedule changes', () => {
+  it('runs only testSecret now and leaves the rotation to the schedule', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name, events } = await secret();
+      const configured = await configure(client, name, { AutomaticallyAfterDays: 2 }, false);
+      const tested = await server.rotations.waitFor(name);
+      expect(tested.completedSteps).toEqual(['testSecret']);
+      expect(events.map((e) => [e.Step, e.ClientRequestToken])).toEqual([
+        ['testSecret', configured.VersionId],
+      ]);
+      const [scheduled] = await server.clock.advance({ days: 2 });
+      expect(scheduled?.completedSteps).toEqual(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
+    }));
+
+  it('a new schedule given with RotateImmediately=false replaces the scheduled window (a documented choice)', async () =>
+    withServer(async ({ server, client, secret }) => {
+      const { name } = await secret();
+      await configure(client, name, { AutomaticallyAfterDays: 2 }, false);
+      await server.rotations.waitFor(name);
+      await configure(client, name, { ScheduleExpression: 'cron(0 12 ? * TUE *)' }, false);
+      await server.rotations.waitFor(name);
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(described.NextRotationDate?.getTime()).toBe(utc('2026-12-08T23:59:59Z'));
+      const rotatedAt: number[] = [];
+      server.rotations.onFinished(() => rotatedAt.push(server.clock.now()));
+      await server.clock.advance({ days: 7 });
+      expect(rotatedAt).toEqual([utc('2026-12-08T12:00:00Z')]);
     }));
 });

@@ -15,6 +15,7 @@ interface ServeOptions {
   accountId: string;
   function: Record<string, RotationFunction>;
   logLevel: LogLevel;
+  clockSpeed: number;
 }
 
 const DEFAULT_PORT = 4566;
@@ -38,6 +39,12 @@ function collectFunction(value: string, functions: Record<string, RotationFuncti
   return { ...functions, [arn]: url };
 }
 
+function parseClockSpeed(value: string): number {
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed < 1) throw new InvalidArgumentError('expected a number >= 1');
+  return speed;
+}
+
 function parseLogLevel(value: string): LogLevel {
   if (!['debug', 'info', 'warn', 'error'].includes(value))
     throw new InvalidArgumentError('expected debug, info, warn or error');
@@ -53,12 +60,16 @@ async function serve(options: ServeOptions): Promise<void> {
     region: options.region,
     accountId: options.accountId,
     functions: options.function,
+    clockSpeed: options.clockSpeed,
     logger,
   });
   if (!isLoopbackHost(options.host)) process.stderr.write(`WARNING: ${exposureWarning(server.endpoint)}\n`);
   process.stdout.write(
     `rotation-kit local Secrets Manager listening on ${server.endpoint}\n` +
       `  a test double: values are kept unencrypted${options.data ? ` in ${options.data}` : ' in memory'}; never use it for real secrets\n` +
+      (options.clockSpeed === 1
+        ? ''
+        : `  its clock runs ${options.clockSpeed} times faster than real time (rotation schedules, deletion windows)\n`) +
       `  try: aws --endpoint-url ${server.endpoint} secretsmanager list-secrets\n`,
   );
   const shutdown = () => {
@@ -83,6 +94,12 @@ const registerServe = (program: Command): void => {
       'a rotation function: Lambda ARN = invoke URL (repeatable)',
       collectFunction,
       {},
+    )
+    .option(
+      '--clock-speed <n>',
+      'run the clock n times faster than real time, so rotation schedules come due sooner',
+      parseClockSpeed,
+      1,
     )
     .option('--log-level <level>', 'debug, info, warn or error', parseLogLevel, 'info' as LogLevel)
     .action((options: ServeOptions) => serve(options));

@@ -154,6 +154,11 @@ class RotationRunner {
     return new Promise<Run>((resolve) => this.waiters.push({ arn, token, resolve })).then((r) => r.done);
   }
 
+  /** Whether a rotation of the secret is under way. */
+  isRunning(arn: string): boolean {
+    return (this.runs.get(arn) ?? []).some((run) => run.outcome === undefined);
+  }
+
   last(arn: string): RotationOutcome | undefined {
     const list = this.runs.get(arn) ?? [];
     return [...list].reverse().find((r) => r.outcome)?.outcome;
