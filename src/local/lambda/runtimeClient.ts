@@ -46,7 +46,7 @@ function findLambdaRuntimeClient(dirs: readonly string[] = [process.cwd()]): Lam
   throw new MissingDependencyError(
     'aws-lambda-ric',
     NEEDED_FOR,
-    `\`npm install --save-dev aws-lambda-ric@4 node@${MIN_NODE_MAJOR}\` (its install builds a native part: it needs cmake, make and a C++ compiler); looked in ${dirs.map((d) => join(d, 'node_modules')).join(', ')}`,
+    `\`npm install --save-dev aws-lambda-ric@4\` (its install builds a native part: it needs cmake, make and a C++ compiler) and run it under Node.js ${MIN_NODE_MAJOR}, or install npm's node@${MIN_NODE_MAJOR} beside it (which links a \`node\` into node_modules/.bin); looked in ${dirs.map((d) => join(d, 'node_modules')).join(', ')}`,
   );
 }
 
