@@ -5,6 +5,7 @@
 // and MariaDB of globalSetup. Failing functions (throw, timeout, crash, init error) are small zips
 // made here. Nothing is mocked.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -206,6 +207,19 @@ describeWithRuntime('template zips under the Lambda runtime interface client', (
   }
 });
 
+/** The HTTP status the Runtime API at `address` answers, with the given Host header. */
+function runtimeApiStatus(address: string, method: string, path: string, host: string): Promise<number> {
+  const [hostname, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port: Number(port), method, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
+
 /** A zip holding one `index.js`. */
 function zipOf(code: string): string {
   const path = join(root, `fn-${Math.random().toString(36).slice(2)}.zip`);
@@ -285,6 +299,19 @@ describeWithRuntime('the Lambda runtime, as a rotation function sees it', () => 
       APP_SETTING: 'on',
     });
     expect(report.env.AWS_LAMBDA_RUNTIME_API).toMatch(/^127\.0\.0\.1:\d+$/);
+    // The Runtime API hands out events: another Host (DNS rebinding) is refused, a stale id too.
+    const runtimeApi = report.env.AWS_LAMBDA_RUNTIME_API as string;
+    expect(
+      await runtimeApiStatus(runtimeApi, 'GET', '/2018-06-01/runtime/invocation/next', 'evil.example'),
+    ).toBe(403);
+    expect(
+      await runtimeApiStatus(
+        runtimeApi,
+        'POST',
+        '/2018-06-01/runtime/invocation/stale-id/response',
+        runtimeApi,
+      ),
+    ).toBe(400);
     expect(report.env).not.toHaveProperty('ROTATION_KIT_LEAK_PROBE');
     expect(report.env).not.toHaveProperty('HOME');
     const pids = [...output.matchAll(/INVOCATION (\d) (\w+) pid (\d+)/g)];
