@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { unzipSync } from 'fflate';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { ConfigurationError } from '../../shared/errors.js';
 import { RotationFunctionError } from './functions.js';
@@ -12,6 +10,7 @@ import { findLambdaRuntimeClient } from './runtimeClient.js';
 import type { LambdaRuntimeClient } from './runtimeClient.js';
 import { RuntimeApiServer } from './runtimeApi.js';
 import type { InvocationResult } from './runtimeApi.js';
+import { extractZip } from './taskRoot.js';
 
 /** A rotation function given as its deployable zip, run under AWS's Lambda runtime interface client. */
 interface LambdaZipFunction {
@@ -66,41 +65,6 @@ function checkOptions(options: LambdaZipFunction): void {
     throw new ConfigurationError('memoryMb', 'an integer from 128 to 10240');
   for (const [name, value] of Object.entries(env ?? {}))
     if (typeof value !== 'string') throw new ConfigurationError(`env.${name}`, 'a string');
-}
-
-/** Unzips the package into a fresh task root; refuses entries that would land outside it. */
-function extractZip(zip: string | Uint8Array): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = typeof zip === 'string' ? readFileSync(zip) : zip;
-  } catch (error) {
-    throw new ConfigurationError('zip', `a readable .zip file (${(error as Error).message})`);
-  }
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (error) {
-    throw new ConfigurationError('zip', `a valid zip archive (${(error as Error).message})`);
-  }
-  const taskRoot = mkdtempSync(join(tmpdir(), 'rotation-kit-lambda-'));
-  try {
-    for (const [name, content] of Object.entries(entries)) {
-      const relative = normalize(name);
-      if (isAbsolute(relative) || relative === '..' || relative.startsWith(`..${sep}`))
-        throw new ConfigurationError('zip', `entries inside the package (not ${name})`);
-      const target = join(taskRoot, relative);
-      if (name.endsWith('/')) {
-        mkdirSync(target, { recursive: true });
-        continue;
-      }
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, content);
-    }
-  } catch (error) {
-    rmSync(taskRoot, { recursive: true, force: true });
-    throw error;
-  }
-  return taskRoot;
 }
 
 /** The function name in a Lambda ARN (`...:function:NAME[:qualifier]`), else the ARN itself. */
