@@ -71,7 +71,7 @@ describe('Secrets Manager calls per rotation', () => {
     for (const call of calls) (perStep[call.step] ??= []).push(call.operation);
     // The happy path, call by call: a change here is a change to the budget, worth a look.
     expect(perStep).toEqual({
-      createSecret: ['DescribeSecret', 'GetSecretValue', 'GetRandomPassword', 'PutSecretValue'],
+      createSecret: ['DescribeSecret', 'GetSecretValue', 'PutSecretValue'],
       setSecret: ['DescribeSecret'],
       testSecret: ['DescribeSecret'],
       finishSecret: ['DescribeSecret', 'UpdateSecretVersionStage', 'UpdateSecretVersionStage'],
