@@ -32,8 +32,9 @@ type PasswordSource = 'function' | 'secrets-manager';
 const PASSWORD_SOURCES: readonly PasswordSource[] = ['function', 'secrets-manager'];
 
 /**
- * Resolves the policy into GetRandomPassword's request (the generator takes the same). The environment overrides options,
- * as AWS's templates do, so a deployed function can be tuned without a rebuild.
+ * Resolves the policy into GetRandomPassword's request, which the in-function generator takes too.
+ * The environment overrides options, as AWS's templates do, so a deployed function can be tuned
+ * without a rebuild.
  */
 function resolvePasswordPolicy(
   policy: PasswordPolicy = {},
