@@ -89,10 +89,18 @@ async function main(): Promise<void> {
           if (pass % 5 === 0) progress(`  round ${pass}/${opts.runs}`);
         },
       });
-      progress(`full rotations: ${opts.rotations} single-user, ${opts.rotations} multi-user`);
+      progress(
+        `full rotations: ${opts.rotations} each single-user, multi-user, single-user with GetRandomPassword`,
+      );
       const rotation = [
         await measureRotationLatency(env, { strategy: 'single-user', rotations: opts.rotations, warmup: 3 }),
         await measureRotationLatency(env, { strategy: 'multi-user', rotations: opts.rotations, warmup: 3 }),
+        await measureRotationLatency(env, {
+          strategy: 'single-user',
+          rotations: opts.rotations,
+          warmup: 3,
+          passwordSource: 'secrets-manager',
+        }),
       ];
       progress('Secrets Manager calls per rotation');
       const singleUserCalls = await measureCallsPerRotation(env, 'single-user');

@@ -7,8 +7,12 @@ export { parseRotationEvent } from './event.js';
 export type { RotationEvent } from './event.js';
 export { createRotationHandler } from './handler.js';
 export type { RotationHandlerOptions, RotationHooks, RotationStep, StepOverride } from './handler.js';
-export { DEFAULT_EXCLUDE_CHARACTERS, resolvePasswordPolicy } from './password-policy.js';
-export type { PasswordPolicy } from './password-policy.js';
+export {
+  DEFAULT_EXCLUDE_CHARACTERS,
+  resolvePasswordPolicy,
+  resolvePasswordSource,
+} from './password-policy.js';
+export type { PasswordPolicy, PasswordSource } from './password-policy.js';
 export type { LoginRetryOptions } from './steps/test-secret.js';
 export { alternatingUsers } from './strategies/alternating-users.js';
 export type { AlternatingUsersOptions } from './strategies/alternating-users.js';

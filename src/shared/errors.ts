@@ -150,6 +150,28 @@ class MissingDependencyError extends RotationError {
   }
 }
 
+/**
+ * GetRandomPassword's options leave no password to make (the service answers
+ * InvalidParameterException). Raised by src/shared/random-password.ts for the rotation handler and
+ * the local Secrets Manager alike. The too-short text is the service's; the every-character-excluded
+ * one is chosen (not recorded).
+ */
+class PasswordGenerationError extends RotationError {
+  override readonly name = 'PasswordGenerationError';
+  readonly reason: 'no-characters' | 'too-short';
+
+  constructor(reason: 'no-characters' | 'too-short') {
+    super(
+      'PASSWORD_GENERATION',
+      reason === 'no-characters'
+        ? 'The password cannot be generated because every character is excluded.'
+        : 'Password length is too short based on the required types.',
+      { reason },
+    );
+    this.reason = reason;
+  }
+}
+
 /** The local Secrets Manager's data file is unreadable, corrupt or truncated: refused, never reset. */
 class DataFileError extends RotationError {
   override readonly name = 'DataFileError';
@@ -170,6 +192,7 @@ export {
   InvalidEventError,
   LoginFailedError,
   MissingDependencyError,
+  PasswordGenerationError,
   PrivilegeCopyError,
   ReadOnlyDatabaseError,
   RoleNotFoundError,

@@ -182,18 +182,8 @@ const Errors = {
       "Either 'SecretIdList' or 'Filters' must be provided, but not both.",
     ),
 
-  // --- random password
-  passwordTooShort: () =>
-    new ServiceError(
-      'InvalidParameterException',
-      'Password length is too short based on the required types.',
-    ),
-  // chosen
-  noCharacters: () =>
-    new ServiceError(
-      'InvalidParameterException',
-      'The password cannot be generated because every character is excluded.',
-    ),
+  // --- random password: the texts live with the generator (src/shared/errors.ts, PasswordGenerationError)
+  passwordGeneration: (message: string) => new ServiceError('InvalidParameterException', message),
 } as const;
 
 export { Errors, ServiceError };

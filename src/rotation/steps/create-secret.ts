@@ -15,7 +15,7 @@ async function createSecret(context: RotationContext): Promise<void> {
     log.info('pending version already created');
     return;
   }
-  const password = await secrets.randomPassword(context.passwordRequest);
+  const password = await context.newPassword();
   const next = context.strategy.nextSecret(current.raw, current.secret, password);
   // The next secret must satisfy the adapter too (e.g. `<user>_clone` within the engine's name limit)
   // before it is written: a version that setSecret could never apply would block the rotation.
