@@ -51,7 +51,10 @@ type RotationHandlerOptions<S extends DatabaseSecret = DatabaseSecret> = Secrets
   adapter: DatabaseAdapter<S>;
   /** Who changes whose password. Default: `singleUser()`. */
   strategy?: RotationStrategy;
-  /** Forwarded to GetRandomPassword; `PASSWORD_LENGTH` and `EXCLUDE_CHARACTERS` override it. */
+  /**
+   * Forwarded to GetRandomPassword, over the adapter's own `passwordPolicy`; `PASSWORD_LENGTH` and
+   * `EXCLUDE_CHARACTERS` override it.
+   */
   passwordPolicy?: PasswordPolicy;
   /** Default: JSON lines on stdout, redacted. Any Powertools-style logger works. */
   logger?: Logger;
@@ -106,7 +109,10 @@ function createRotationHandler<S extends DatabaseSecret>(
       token: parsed.ClientRequestToken,
       ...(lambdaContext?.awsRequestId ? { requestId: lambdaContext.awsRequestId } : {}),
     });
-    const passwordRequest = resolvePasswordPolicy(options.passwordPolicy);
+    const passwordRequest = resolvePasswordPolicy({
+      ...options.adapter.passwordPolicy,
+      ...options.passwordPolicy,
+    });
     const description = await secrets.describe(parsed.SecretId);
     const context = new RotationContext<S>({
       event: parsed,
