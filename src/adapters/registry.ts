@@ -8,6 +8,7 @@ const ENGINE_ADAPTERS = {
   mysql: 'mysql',
   'aurora-mysql': 'mysql',
   mariadb: 'mysql',
+  redshift: 'redshift',
 } as const;
 
 type EngineName = keyof typeof ENGINE_ADAPTERS;
@@ -26,6 +27,10 @@ async function adapterForEngine(engine: unknown): Promise<DatabaseAdapter> {
   if (ENGINE_ADAPTERS[engine] === 'postgres') {
     const { createPostgresAdapter } = await import('./postgres/index.js');
     return createPostgresAdapter() as unknown as DatabaseAdapter;
+  }
+  if (ENGINE_ADAPTERS[engine] === 'redshift') {
+    const { createRedshiftAdapter } = await import('./redshift/index.js');
+    return createRedshiftAdapter() as unknown as DatabaseAdapter;
   }
   const { createMySqlAdapter } = await import('./mysql/index.js');
   return createMySqlAdapter() as unknown as DatabaseAdapter;

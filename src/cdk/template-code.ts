@@ -10,6 +10,8 @@ const ROTATION_TEMPLATES = [
   'postgres-multi-user',
   'mysql-single-user',
   'mysql-multi-user',
+  'redshift-single-user',
+  'redshift-multi-user',
 ] as const;
 
 type RotationTemplateName = (typeof ROTATION_TEMPLATES)[number];

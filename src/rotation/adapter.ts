@@ -5,6 +5,7 @@
  * `cause` (drivers often attach the failed command: pass on a driver error's name, code and a
  * scrubbed message, never the error itself).
  */
+import type { PasswordPolicy } from './password-policy.js';
 
 /** The keys every database secret has, as AWS's rotation templates write them. */
 interface DatabaseSecret {
@@ -82,6 +83,18 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
    * it cheap: it must not load a driver that only connections need.
    */
   checkDependencies?(): Promise<void>;
+
+  /**
+   * The engine's own password rules, as GetRandomPassword options: the default password policy
+   * (the handler's `passwordPolicy` option and `PASSWORD_LENGTH`/`EXCLUDE_CHARACTERS` win over it).
+   */
+  readonly passwordPolicy?: PasswordPolicy;
+
+  /**
+   * Throws `PasswordPolicyError` (naming the rule, never the password) when the engine would refuse
+   * `password`. createSecret calls it on the new password before anything is written.
+   */
+  checkPassword?(password: string): void;
 }
 
 export type { DatabaseAdapter, DatabaseSecret, PasswordChange };

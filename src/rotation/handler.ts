@@ -51,7 +51,10 @@ type RotationHandlerOptions<S extends DatabaseSecret = DatabaseSecret> = Secrets
   adapter: DatabaseAdapter<S>;
   /** Who changes whose password. Default: `singleUser()`. */
   strategy?: RotationStrategy;
-  /** GetRandomPassword's options; `PASSWORD_LENGTH` and `EXCLUDE_CHARACTERS` override it. */
+  /**
+   * GetRandomPassword's options, over the adapter's own `passwordPolicy`; `PASSWORD_LENGTH` and
+   * `EXCLUDE_CHARACTERS` override it.
+   */
   passwordPolicy?: PasswordPolicy;
   /**
    * `'function'` (default): passwords are generated in the function, with GetRandomPassword's
@@ -112,7 +115,10 @@ function createRotationHandler<S extends DatabaseSecret>(
       token: parsed.ClientRequestToken,
       ...(lambdaContext?.awsRequestId ? { requestId: lambdaContext.awsRequestId } : {}),
     });
-    const passwordRequest = resolvePasswordPolicy(options.passwordPolicy);
+    const passwordRequest = resolvePasswordPolicy({
+      ...options.adapter.passwordPolicy,
+      ...options.passwordPolicy,
+    });
     const passwordSource = resolvePasswordSource(options.passwordSource);
     const description = await secrets.describe(parsed.SecretId);
     const context = new RotationContext<S>({

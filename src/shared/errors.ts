@@ -172,6 +172,14 @@ class PasswordGenerationError extends RotationError {
   }
 }
 
+/** A new password breaks the engine's password rules (e.g. Redshift's); the value is never shown. */
+class PasswordPolicyError extends RotationError {
+  override readonly name = 'PasswordPolicyError';
+  constructor(engine: string, rule: string) {
+    super('PASSWORD_POLICY', `The new password breaks ${engine}'s password rules: ${rule}`, { engine });
+  }
+}
+
 /** The local Secrets Manager's data file is unreadable, corrupt or truncated: refused, never reset. */
 class DataFileError extends RotationError {
   override readonly name = 'DataFileError';
@@ -193,6 +201,7 @@ export {
   LoginFailedError,
   MissingDependencyError,
   PasswordGenerationError,
+  PasswordPolicyError,
   PrivilegeCopyError,
   ReadOnlyDatabaseError,
   RoleNotFoundError,

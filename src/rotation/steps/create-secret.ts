@@ -16,6 +16,8 @@ async function createSecret(context: RotationContext): Promise<void> {
     return;
   }
   const password = await context.newPassword();
+  // An environment override (PASSWORD_LENGTH, EXCLUDE_CHARACTERS) may ask for what the engine refuses.
+  context.adapter.checkPassword?.(password);
   const next = context.strategy.nextSecret(current.raw, current.secret, password);
   // The next secret must satisfy the adapter too (e.g. `<user>_clone` within the engine's name limit)
   // before it is written: a version that setSecret could never apply would block the rotation.

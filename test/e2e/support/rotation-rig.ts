@@ -18,6 +18,8 @@ const TEMPLATES = {
   'postgres-multi-user': () => import('../../../templates/postgres-multi-user/index.js'),
   'mysql-single-user': () => import('../../../templates/mysql-single-user/index.js'),
   'mysql-multi-user': () => import('../../../templates/mysql-multi-user/index.js'),
+  'redshift-single-user': () => import('../../../templates/redshift-single-user/index.js'),
+  'redshift-multi-user': () => import('../../../templates/redshift-multi-user/index.js'),
 } as const;
 
 type TemplateName = keyof typeof TEMPLATES;
