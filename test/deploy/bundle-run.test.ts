@@ -21,6 +21,7 @@ import { startLocalSecretsManager } from '../../src/local/index.js';
 import type { LocalSecretsManager } from '../../src/local/index.js';
 import * as mariadb from '../support/mariadb.js';
 import * as postgres from '../support/postgres.js';
+import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 
@@ -95,6 +96,9 @@ interface TemplateCase {
 const POSTGRES_CASES: TemplateCase[] = [
   { template: 'postgres-single-user', database: postgresDatabase, multiUser: false },
   { template: 'postgres-multi-user', database: postgresDatabase, multiUser: true },
+  // Redshift cannot run here: the globalSetup PostgreSQL with md5 logins stands in for it.
+  { template: 'redshift-single-user', database: redshiftTestDatabase('rk_bundle'), multiUser: false },
+  { template: 'redshift-multi-user', database: redshiftTestDatabase('rk_bundle'), multiUser: true },
 ];
 const MYSQL_CASES: TemplateCase[] = [
   { template: 'mysql-single-user', database: mysqlDatabase, multiUser: false },

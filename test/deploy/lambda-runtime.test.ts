@@ -25,6 +25,7 @@ import { describeUnlessMissing } from '../support/binaries.js';
 import { clientFor, startCliServer } from '../local/support/localServer.js';
 import * as mariadb from '../support/mariadb.js';
 import * as postgres from '../support/postgres.js';
+import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 /** Installed by `npm ci` (scripts/setup-lambda-runtime.mjs). */
@@ -68,13 +69,21 @@ const mysqlDatabase: TestDatabase = {
 };
 
 /** How each shipped template rotates, by template name. A new template needs its entry here. */
-const TEMPLATES: Record<string, { engine: 'postgres' | 'mysql'; multiUser: boolean }> = {
+type Engine = 'postgres' | 'mysql' | 'redshift';
+const TEMPLATES: Record<string, { engine: Engine; multiUser: boolean }> = {
   'postgres-single-user': { engine: 'postgres', multiUser: false },
   'postgres-multi-user': { engine: 'postgres', multiUser: true },
   'mysql-single-user': { engine: 'mysql', multiUser: false },
   'mysql-multi-user': { engine: 'mysql', multiUser: true },
+  // Redshift cannot run here: the globalSetup PostgreSQL with md5 logins stands in for it.
+  'redshift-single-user': { engine: 'redshift', multiUser: false },
+  'redshift-multi-user': { engine: 'redshift', multiUser: true },
 };
-const DATABASES = { postgres: postgresDatabase, mysql: mysqlDatabase };
+const DATABASES: Record<Engine, TestDatabase> = {
+  postgres: postgresDatabase,
+  mysql: mysqlDatabase,
+  redshift: redshiftTestDatabase('rk_ric'),
+};
 
 function runtimeMissingReason(): string | undefined {
   try {

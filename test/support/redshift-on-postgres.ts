@@ -95,6 +95,24 @@ async function storedHash(name: string): Promise<string | null> {
   });
 }
 
+/**
+ * The shape the template tests (test/deploy) rotate through: users log in by md5, the master secret
+ * is the globalSetup superuser written as a Redshift secret.
+ */
+function redshiftTestDatabase(prefix: string) {
+  const { user, password } = postgresAddress();
+  return {
+    superuserSecret: () => ({ ...redshiftSecret(user, password) }),
+    superuserPassword: () => password,
+    userSecret: (username: string, userPassword: string) => ({ ...redshiftSecret(username, userPassword) }),
+    uniqueUser: () => redshiftUser(prefix),
+    createUser: (username: string, userPassword: string) => createMd5User(username, userPassword),
+    dropUsers: (usernames: string[]) => dropRoles(usernames),
+    loginWorks: async (username: string, userPassword: string) =>
+      (await md5Login(username, userPassword)) !== null,
+  };
+}
+
 export {
   asUser,
   createMd5User,
@@ -104,6 +122,7 @@ export {
   outcome,
   redshiftPassword,
   redshiftSecret,
+  redshiftTestDatabase,
   redshiftUser,
   storedHash,
   withSuperuser,
