@@ -2,6 +2,7 @@ import type { BuildReport } from '../../scripts/build-templates.js';
 import type { ColdStartResult } from '../cold-start.js';
 import type { CallCounts, RotationLatency } from '../rotation.js';
 import type { LocalSecretsManagerBench } from './local-secrets-manager.js';
+import type { RedisZeroDowntimeRow } from './redis-zero-downtime.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 
@@ -50,6 +51,8 @@ interface BenchSummary {
     templates: Record<string, CallCounts>;
   };
   localSecretsManager?: LocalSecretsManagerBench;
+  /** Issue 15: clients on AWSCURRENT during rotations of the Redis templates, or why it was skipped. */
+  redisZeroDowntime?: { rotations: number; rows: RedisZeroDowntimeRow[] } | { skipped: string };
   goals: Goal[];
 }
 
@@ -61,6 +64,7 @@ function evaluateGoals(input: {
   coldStart: ColdStartResult;
   rotation: RotationLatency[];
   singleUserCalls: CallCounts;
+  redisZeroDowntime?: BenchSummary['redisZeroDowntime'];
 }): Goal[] {
   const goals: Goal[] = [];
   for (const scenario of input.coldStart.scenarios.filter((s) => s.kind === 'load')) {
@@ -86,6 +90,16 @@ function evaluateGoals(input: {
     measured: `${warm.total} (AWS's template: ${total(AWS_POSTGRES_SINGLE_USER.byStep)})`,
     met: warm.total <= GOALS.callsPerRotation,
   });
+  const zero = input.redisZeroDowntime;
+  if (zero && 'rows' in zero) {
+    const dual = zero.rows.filter((row) => row.strategy === 'dual-password');
+    const failed = dual.reduce((sum, row) => sum + row.failures + row.errors, 0);
+    goals.push({
+      goal: `dual password on Redis: 0 failed logins in ${zero.rotations} rotations`,
+      measured: `${failed} of ${dual.reduce((sum, row) => sum + row.logins, 0)}`,
+      met: failed === 0,
+    });
+  }
   return goals;
 }
 
@@ -203,6 +217,37 @@ function formatSummary(summary: BenchSummary): string {
   for (const [template, counts] of Object.entries(summary.calls.templates)) {
     lines.push(
       `${template}, warm: ${STEPS.map((step) => `${step}: ${(counts.warm.byStep[step] ?? []).join(', ') || 'none'}`).join('; ')}`,
+      '',
+    );
+  }
+  const zero = summary.redisZeroDowntime;
+  if (zero && 'skipped' in zero) lines.push('## Zero downtime on Redis', '', `Skipped: ${zero.skipped}`, '');
+  if (zero && 'rows' in zero) {
+    lines.push(
+      `## Zero downtime on Redis (${zero.rotations} rotations, paced; clients log in with what they read as AWSCURRENT)`,
+      '',
+      ...table(
+        [
+          'strategy',
+          'template',
+          'client',
+          'clients',
+          'logins',
+          'failed',
+          'logins during rotations',
+          'failed %',
+        ],
+        zero.rows.map((r) => [
+          r.strategy,
+          r.template,
+          r.client,
+          r.clients,
+          r.logins,
+          r.failures,
+          r.loginsDuringRotation,
+          (r.failureRate * 100).toFixed(1),
+        ]),
+      ),
       '',
     );
   }

@@ -25,6 +25,24 @@ interface PasswordChange {
   password: string;
 }
 
+/**
+ * Two valid passwords for one user at once (Redis/Valkey ACL users, MySQL 8.0.14+), which the
+ * dual-password strategy needs. Each method connects as `login` (the user itself, or a superuser),
+ * is safe to repeat, always closes its connection, and throws `LoginFailedError` when `login` is
+ * rejected and `RoleNotFoundError` when the user does not exist (never creates it).
+ */
+interface DualPasswordSupport<S extends DatabaseSecret = DatabaseSecret> {
+  /**
+   * Throws `DualPasswordUnsupportedError` when this server cannot hold two passwords for a user
+   * (MariaDB, MySQL before 8.0.14). Changes nothing. createSecret calls it before anything is written.
+   */
+  checkServer?(login: S): Promise<void>;
+  /** Adds `change.password` to the user's valid passwords; the ones it has keep working. */
+  addPassword(login: S, change: PasswordChange): Promise<void>;
+  /** Removes every password of `username` except those in `keep`, which keep working. */
+  retirePasswords(login: S, username: string, keep: readonly string[]): Promise<void>;
+}
+
 interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
   /** Engine names (the secret's `engine` key) this adapter serves. */
   readonly engines: readonly string[];
@@ -95,6 +113,8 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
    * `password`. createSecret calls it on the new password before anything is written.
    */
   checkPassword?(password: string): void;
+  /** Optional: two valid passwords per user, for `dualPassword()`. */
+  readonly dualPassword?: DualPasswordSupport<S>;
 }
 
-export type { DatabaseAdapter, DatabaseSecret, PasswordChange };
+export type { DatabaseAdapter, DatabaseSecret, DualPasswordSupport, PasswordChange };

@@ -130,6 +130,22 @@ class PrivilegeCopyError extends RotationError {
   }
 }
 
+/**
+ * The dual-password strategy cannot run here: the adapter has no `dualPassword` capability, or the
+ * server cannot hold two passwords for one user (MariaDB, MySQL before 8.0.14). Raised by
+ * createSecret before anything is written.
+ */
+class DualPasswordUnsupportedError extends RotationError {
+  override readonly name = 'DualPasswordUnsupportedError';
+  constructor(engine: string, reason: string) {
+    super(
+      'DUAL_PASSWORD_UNSUPPORTED',
+      `The dual-password strategy is not available for engine "${engine}": ${reason}. Use singleUser() or alternatingUsers() instead`,
+      { engine },
+    );
+  }
+}
+
 /** Options or environment variables given to the library are invalid. */
 class ConfigurationError extends RotationError {
   override readonly name = 'ConfigurationError';
@@ -197,6 +213,7 @@ export {
   ConfigurationError,
   DataFileError,
   DatabaseConnectionError,
+  DualPasswordUnsupportedError,
   InvalidEventError,
   LoginFailedError,
   MissingDependencyError,

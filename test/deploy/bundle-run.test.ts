@@ -22,6 +22,8 @@ import type { LocalSecretsManager } from '../../src/local/index.js';
 import * as mariadb from '../support/mariadb.js';
 import * as postgres from '../support/postgres.js';
 import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
+import { describeWithRedis, loginWorks, redisCall, startRedisServer } from '../support/redis-server.js';
+import type { StartedRedis } from '../support/redis-server.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 
@@ -87,10 +89,40 @@ const mysqlDatabase: TestDatabase = {
   loginWorks: (username, password) => mariadb.loginWorks(mariadb.mariaDb(), username, password),
 };
 
+/** Started by the Redis group's beforeAll. */
+let redis: StartedRedis;
+const redisSecret = (username: string, password: string): Json => ({
+  engine: 'redis',
+  host: redis.host,
+  port: redis.port,
+  username,
+  password,
+  sslmode: 'disable',
+});
+let redisUsers = 0;
+const redisDatabase: TestDatabase = {
+  superuserSecret: () => redisSecret(redis.admin.username, redis.admin.password),
+  superuserPassword: () => redis.admin.password,
+  userSecret: redisSecret,
+  uniqueUser: () => `rk_bundle_${process.pid}_${++redisUsers}`,
+  createUser: async (username, password) => {
+    await redisCall(redis, ['ACL', 'SETUSER', username, 'reset', 'on', `>${password}`, '~app:*', '+get']);
+  },
+  dropUsers: async (usernames) => {
+    for (const username of usernames) await redisCall(redis, ['ACL', 'DELUSER', username]);
+  },
+  loginWorks: (username, password) => loginWorks(redis, username, password),
+};
+
 interface TemplateCase {
   template: string;
   database: TestDatabase;
+  /** Alternating users: the clone gets the new password. */
   multiUser: boolean;
+  /** The `masterarn` superuser changes the password (multi-user templates too). */
+  superuser?: boolean;
+  /** Dual password: the old password keeps working beside the new one. */
+  dual?: boolean;
 }
 
 const POSTGRES_CASES: TemplateCase[] = [
@@ -103,6 +135,10 @@ const POSTGRES_CASES: TemplateCase[] = [
 const MYSQL_CASES: TemplateCase[] = [
   { template: 'mysql-single-user', database: mysqlDatabase, multiUser: false },
   { template: 'mysql-multi-user', database: mysqlDatabase, multiUser: true },
+];
+const REDIS_CASES: TemplateCase[] = [
+  { template: 'redis-single-user', database: redisDatabase, multiUser: false, superuser: true },
+  { template: 'redis-dual-password', database: redisDatabase, multiUser: false, superuser: true, dual: true },
 ];
 
 let root: string;
@@ -207,7 +243,7 @@ function logRecords(transcript: ProcessResult[]): Json[] {
     .map((line) => JSON.parse(line) as Json);
 }
 
-function describeTemplate({ template, database, multiUser }: TemplateCase): void {
+function describeTemplate({ template, database, multiUser, superuser, dual }: TemplateCase): void {
   it(`${template}: the unzipped bundle rotates a real user, one fresh process per step, and prints no password`, async () => {
     const taskRoot = unpack(template);
     const username = database.uniqueUser();
@@ -215,7 +251,7 @@ function describeTemplate({ template, database, multiUser }: TemplateCase): void
     await database.createUser(username, oldPassword);
     try {
       const initial: Json = database.userSecret(username, oldPassword);
-      if (multiUser) {
+      if (multiUser || superuser) {
         const { ARN } = await client.send(
           new CreateSecretCommand({
             Name: `${template}/superuser/${username}`,
@@ -265,7 +301,8 @@ function describeTemplate({ template, database, multiUser }: TemplateCase): void
       } else {
         expect(current).toEqual({ ...initial, password: newPassword });
         expect(await database.loginWorks(username, newPassword)).toBe(true);
-        expect(await database.loginWorks(username, oldPassword)).toBe(false);
+        // Dual password: AWSPREVIOUS keeps working until the next rotation retires it.
+        expect(await database.loginWorks(username, oldPassword)).toBe(dual === true);
       }
 
       // The handler did log every step (so the check below reads real output), and no password.
@@ -287,7 +324,7 @@ describe('template bundles', () => {
   it('the build produced exactly the templates this file runs', () => {
     expect(report.awsSdk).toBe('bundle');
     expect(report.templates.map((t) => t.name).sort()).toEqual(
-      [...POSTGRES_CASES, ...MYSQL_CASES].map((c) => c.template).sort(),
+      [...POSTGRES_CASES, ...MYSQL_CASES, ...REDIS_CASES].map((c) => c.template).sort(),
     );
   });
 });
@@ -298,4 +335,10 @@ describe('PostgreSQL template bundles, run as Lambda runs them', () => {
 
 mariadb.describeWithMariaDb('MySQL template bundles, run as Lambda runs them', () => {
   for (const templateCase of MYSQL_CASES) describeTemplate(templateCase);
+});
+
+describeWithRedis('Redis template bundles, run as Lambda runs them', () => {
+  beforeAll(async () => (redis = await startRedisServer()));
+  afterAll(async () => redis?.stop());
+  for (const templateCase of REDIS_CASES) describeTemplate(templateCase);
 });

@@ -11,6 +11,7 @@ async function createSecret(context: RotationContext): Promise<void> {
   await context.adapter.checkDependencies?.();
   const current = await context.readCurrent();
   context.strategy.validateCurrent(current.secret);
+  await context.strategy.checkSupport?.(context, current.secret);
   if (secrets.knowsVersion(secretId, token)) {
     log.info('pending version already created');
     return;
