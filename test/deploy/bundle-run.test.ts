@@ -22,7 +22,7 @@ import type { LocalSecretsManager } from '../../src/local/index.js';
 import * as mariadb from '../support/mariadb.js';
 import * as postgres from '../support/postgres.js';
 import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
-import { describeWithRedis, loginWorks, redisCall, startRedisServer } from '../support/redis-server.js';
+import { describeWithRedis, redisTestDatabase, startRedisServer } from '../support/redis-server.js';
 import type { StartedRedis } from '../support/redis-server.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -91,28 +91,7 @@ const mysqlDatabase: TestDatabase = {
 
 /** Started by the Redis group's beforeAll. */
 let redis: StartedRedis;
-const redisSecret = (username: string, password: string): Json => ({
-  engine: 'redis',
-  host: redis.host,
-  port: redis.port,
-  username,
-  password,
-  sslmode: 'disable',
-});
-let redisUsers = 0;
-const redisDatabase: TestDatabase = {
-  superuserSecret: () => redisSecret(redis.admin.username, redis.admin.password),
-  superuserPassword: () => redis.admin.password,
-  userSecret: redisSecret,
-  uniqueUser: () => `rk_bundle_${process.pid}_${++redisUsers}`,
-  createUser: async (username, password) => {
-    await redisCall(redis, ['ACL', 'SETUSER', username, 'reset', 'on', `>${password}`, '~app:*', '+get']);
-  },
-  dropUsers: async (usernames) => {
-    for (const username of usernames) await redisCall(redis, ['ACL', 'DELUSER', username]);
-  },
-  loginWorks: (username, password) => loginWorks(redis, username, password),
-};
+const redisDatabase: TestDatabase = redisTestDatabase(() => redis, 'rk_bundle');
 
 interface TemplateCase {
   template: string;

@@ -26,6 +26,8 @@ import { clientFor, startCliServer } from '../local/support/localServer.js';
 import * as mariadb from '../support/mariadb.js';
 import * as postgres from '../support/postgres.js';
 import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
+import { describeWithRedis, redisTestDatabase, startRedisServer } from '../support/redis-server.js';
+import type { StartedRedis } from '../support/redis-server.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 /** Installed by `npm ci` (scripts/setup-lambda-runtime.mjs). */
@@ -69,8 +71,17 @@ const mysqlDatabase: TestDatabase = {
 };
 
 /** How each shipped template rotates, by template name. A new template needs its entry here. */
-type Engine = 'postgres' | 'mysql' | 'redshift';
-const TEMPLATES: Record<string, { engine: Engine; multiUser: boolean }> = {
+type Engine = 'postgres' | 'mysql' | 'redshift' | 'redis';
+interface TemplateCase {
+  engine: Engine;
+  /** Alternating users: the clone gets the new password. */
+  multiUser: boolean;
+  /** The `masterarn` superuser changes the password. */
+  superuser?: boolean;
+  /** Dual password: the old password keeps working beside the new one. */
+  dual?: boolean;
+}
+const TEMPLATES: Record<string, TemplateCase> = {
   'postgres-single-user': { engine: 'postgres', multiUser: false },
   'postgres-multi-user': { engine: 'postgres', multiUser: true },
   'mysql-single-user': { engine: 'mysql', multiUser: false },
@@ -78,12 +89,29 @@ const TEMPLATES: Record<string, { engine: Engine; multiUser: boolean }> = {
   // Redshift cannot run here: the globalSetup PostgreSQL with md5 logins stands in for it.
   'redshift-single-user': { engine: 'redshift', multiUser: false },
   'redshift-multi-user': { engine: 'redshift', multiUser: true },
+  'redis-single-user': { engine: 'redis', multiUser: false, superuser: true },
+  'redis-dual-password': { engine: 'redis', multiUser: false, superuser: true, dual: true },
 };
+/** Started by the Redis group's beforeAll. */
+let redis: StartedRedis;
 const DATABASES: Record<Engine, TestDatabase> = {
   postgres: postgresDatabase,
   mysql: mysqlDatabase,
   redshift: redshiftTestDatabase('rk_ric'),
+  redis: redisTestDatabase(() => redis, 'rk_ric'),
 };
+
+/** The suite each engine's cases run in: MariaDB and Redis are started (or skipped) per group. */
+function describeEngine(engine: Engine, name: string, body: () => void): void {
+  if (engine === 'mysql') return mariadb.describeWithMariaDb(name, body);
+  if (engine === 'redis')
+    return describeWithRedis(name, () => {
+      beforeAll(async () => (redis = await startRedisServer()));
+      afterAll(async () => redis?.stop());
+      body();
+    });
+  describe(name, body);
+}
 
 function runtimeMissingReason(): string | undefined {
   try {
@@ -159,9 +187,8 @@ describeWithRuntime('template zips under the Lambda runtime interface client', (
     expect(report?.templates.map((t) => t.name).sort()).toEqual(Object.keys(TEMPLATES).sort());
   });
 
-  for (const [template, { engine, multiUser }] of Object.entries(TEMPLATES)) {
-    const describeEngine = engine === 'mysql' ? mariadb.describeWithMariaDb : describe;
-    describeEngine(template, () => {
+  for (const [template, { engine, multiUser, superuser, dual }] of Object.entries(TEMPLATES)) {
+    describeEngine(engine, template, () => {
       it('rotates a real user through all four steps and prints no password', async () => {
         const database = DATABASES[engine];
         const username = database.uniqueUser();
@@ -170,7 +197,7 @@ describeWithRuntime('template zips under the Lambda runtime interface client', (
         const clone = `${username}_clone`;
         try {
           const initial = database.userSecret(username, oldPassword);
-          if (multiUser) {
+          if (multiUser || superuser) {
             const { ARN } = await client.send(
               new CreateSecretCommand({
                 Name: `ric/${template}/superuser/${username}`,
@@ -202,7 +229,7 @@ describeWithRuntime('template zips under the Lambda runtime interface client', (
           } else {
             expect(current).toEqual({ ...initial, password: newPassword });
             expect(await database.loginWorks(username, newPassword)).toBe(true);
-            expect(await database.loginWorks(username, oldPassword)).toBe(false);
+            expect(await database.loginWorks(username, oldPassword)).toBe(dual === true);
           }
           // The function's own log lines came through (so the check below reads real output).
           expect(output).toMatch(/step complete/);
