@@ -133,6 +133,14 @@ const Errors = {
     ),
 
   // --- rotation [rec]
+  bothSchedules: () =>
+    new ServiceError(
+      'InvalidParameterException',
+      'You cannot specify both rotation frequency and schedule expression together.',
+    ),
+  // chosen text; the service's type
+  invalidRotationRules: (detail: string) =>
+    new ServiceError('InvalidParameterException', `The RotationRules are invalid: ${detail}.`),
   noRotationFunction: () =>
     new ServiceError(
       'InvalidRequestException',
