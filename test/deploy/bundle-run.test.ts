@@ -20,9 +20,9 @@ import type { BuildReport } from '../../scripts/build-templates.js';
 import { startLocalSecretsManager } from '../../src/local/index.js';
 import type { LocalSecretsManager } from '../../src/local/index.js';
 import * as mariadb from '../support/mariadb.js';
-import * as postgres from '../support/postgres.js';
-import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
-import { describeWithRedis, redisTestDatabase, startRedisServer } from '../support/redis-server.js';
+import { templateDatabases } from './support/template-databases.js';
+import type { Json, TestDatabase } from './support/template-databases.js';
+import { describeWithRedis, startRedisServer } from '../support/redis-server.js';
 import type { StartedRedis } from '../support/redis-server.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -52,46 +52,9 @@ Promise.resolve()
   );
 `;
 
-type Json = Record<string, unknown>;
-
-/** One database engine, as this test needs it: accounts, secrets and a direct login check. */
-interface TestDatabase {
-  superuserSecret(): Json;
-  superuserPassword(): string;
-  userSecret(username: string, password: string): Json;
-  uniqueUser(): string;
-  createUser(username: string, password: string): Promise<void>;
-  dropUsers(usernames: string[]): Promise<void>;
-  loginWorks(username: string, password: string): Promise<boolean>;
-}
-
-const postgresDatabase: TestDatabase = {
-  superuserSecret: () => ({ ...postgres.superuserSecret() }),
-  superuserPassword: () => postgres.postgresAddress().password,
-  userSecret: (username, password) => ({ ...postgres.superuserSecret({ username, password }) }),
-  uniqueUser: () => postgres.uniqueRole('rk_bundle'),
-  createUser: (username, password) => postgres.createRole(username, password),
-  dropUsers: (usernames) => postgres.dropRoles(usernames),
-  loginWorks: (username, password) => postgres.loginWorks(postgres.superuserSecret({ username, password })),
-};
-
-const mysqlDatabase: TestDatabase = {
-  superuserSecret: () => ({ ...mariadb.secretFor(mariadb.mariaDb()) }),
-  superuserPassword: () => mariadb.mariaDb().password,
-  userSecret: (username, password) => ({
-    ...mariadb.secretFor(mariadb.mariaDb(), {}, { username, password }),
-  }),
-  uniqueUser: () => mariadb.uniqueName('rk_bundle'),
-  createUser: (username, password) => mariadb.createUser(mariadb.mariaDb(), username, password),
-  dropUsers: async (usernames) => {
-    for (const username of usernames) await mariadb.dropUser(mariadb.mariaDb(), username);
-  },
-  loginWorks: (username, password) => mariadb.loginWorks(mariadb.mariaDb(), username, password),
-};
-
 /** Started by the Redis group's beforeAll. */
 let redis: StartedRedis;
-const redisDatabase: TestDatabase = redisTestDatabase(() => redis, 'rk_bundle');
+const databases = templateDatabases('rk_bundle', () => redis);
 
 interface TemplateCase {
   template: string;
@@ -105,19 +68,25 @@ interface TemplateCase {
 }
 
 const POSTGRES_CASES: TemplateCase[] = [
-  { template: 'postgres-single-user', database: postgresDatabase, multiUser: false },
-  { template: 'postgres-multi-user', database: postgresDatabase, multiUser: true },
+  { template: 'postgres-single-user', database: databases.postgres, multiUser: false },
+  { template: 'postgres-multi-user', database: databases.postgres, multiUser: true },
   // Redshift cannot run here: the globalSetup PostgreSQL with md5 logins stands in for it.
-  { template: 'redshift-single-user', database: redshiftTestDatabase('rk_bundle'), multiUser: false },
-  { template: 'redshift-multi-user', database: redshiftTestDatabase('rk_bundle'), multiUser: true },
+  { template: 'redshift-single-user', database: databases.redshift, multiUser: false },
+  { template: 'redshift-multi-user', database: databases.redshift, multiUser: true },
 ];
 const MYSQL_CASES: TemplateCase[] = [
-  { template: 'mysql-single-user', database: mysqlDatabase, multiUser: false },
-  { template: 'mysql-multi-user', database: mysqlDatabase, multiUser: true },
+  { template: 'mysql-single-user', database: databases.mysql, multiUser: false },
+  { template: 'mysql-multi-user', database: databases.mysql, multiUser: true },
 ];
 const REDIS_CASES: TemplateCase[] = [
-  { template: 'redis-single-user', database: redisDatabase, multiUser: false, superuser: true },
-  { template: 'redis-dual-password', database: redisDatabase, multiUser: false, superuser: true, dual: true },
+  { template: 'redis-single-user', database: databases.redis, multiUser: false, superuser: true },
+  {
+    template: 'redis-dual-password',
+    database: databases.redis,
+    multiUser: false,
+    superuser: true,
+    dual: true,
+  },
 ];
 
 let root: string;

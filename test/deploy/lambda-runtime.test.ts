@@ -24,51 +24,14 @@ import type { LambdaZipFunction, LocalSecretsManager, RotationOutcome } from '..
 import { describeUnlessMissing } from '../support/binaries.js';
 import { clientFor, startCliServer } from '../local/support/localServer.js';
 import * as mariadb from '../support/mariadb.js';
-import * as postgres from '../support/postgres.js';
-import { redshiftTestDatabase } from '../support/redshift-on-postgres.js';
-import { describeWithRedis, redisTestDatabase, startRedisServer } from '../support/redis-server.js';
+import { templateDatabases } from './support/template-databases.js';
+import type { Json, TestDatabase } from './support/template-databases.js';
+import { describeWithRedis, startRedisServer } from '../support/redis-server.js';
 import type { StartedRedis } from '../support/redis-server.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 /** Installed by `npm ci` (scripts/setup-lambda-runtime.mjs). */
 const RUNTIME_DIRS = [join(__dirname, '..', '..', 'tools', 'lambda-runtime')];
-
-type Json = Record<string, unknown>;
-
-/** One database engine, as a rotation needs it: accounts, secrets and a direct login check. */
-interface TestDatabase {
-  superuserSecret(): Json;
-  superuserPassword(): string;
-  userSecret(username: string, password: string): Json;
-  uniqueUser(): string;
-  createUser(username: string, password: string): Promise<void>;
-  dropUsers(usernames: string[]): Promise<void>;
-  loginWorks(username: string, password: string): Promise<boolean>;
-}
-
-const postgresDatabase: TestDatabase = {
-  superuserSecret: () => ({ ...postgres.superuserSecret() }),
-  superuserPassword: () => postgres.postgresAddress().password,
-  userSecret: (username, password) => ({ ...postgres.superuserSecret({ username, password }) }),
-  uniqueUser: () => postgres.uniqueRole('rk_ric'),
-  createUser: (username, password) => postgres.createRole(username, password),
-  dropUsers: (usernames) => postgres.dropRoles(usernames),
-  loginWorks: (username, password) => postgres.loginWorks(postgres.superuserSecret({ username, password })),
-};
-
-const mysqlDatabase: TestDatabase = {
-  superuserSecret: () => ({ ...mariadb.secretFor(mariadb.mariaDb()) }),
-  superuserPassword: () => mariadb.mariaDb().password,
-  userSecret: (username, password) => ({
-    ...mariadb.secretFor(mariadb.mariaDb(), {}, { username, password }),
-  }),
-  uniqueUser: () => mariadb.uniqueName('rk_ric'),
-  createUser: (username, password) => mariadb.createUser(mariadb.mariaDb(), username, password),
-  dropUsers: async (usernames) => {
-    for (const username of usernames) await mariadb.dropUser(mariadb.mariaDb(), username);
-  },
-  loginWorks: (username, password) => mariadb.loginWorks(mariadb.mariaDb(), username, password),
-};
 
 /** How each shipped template rotates, by template name. A new template needs its entry here. */
 type Engine = 'postgres' | 'mysql' | 'redshift' | 'redis';
@@ -94,12 +57,7 @@ const TEMPLATES: Record<string, TemplateCase> = {
 };
 /** Started by the Redis group's beforeAll. */
 let redis: StartedRedis;
-const DATABASES: Record<Engine, TestDatabase> = {
-  postgres: postgresDatabase,
-  mysql: mysqlDatabase,
-  redshift: redshiftTestDatabase('rk_ric'),
-  redis: redisTestDatabase(() => redis, 'rk_ric'),
-};
+const DATABASES: Record<Engine, TestDatabase> = templateDatabases('rk_ric', () => redis);
 
 /** The suite each engine's cases run in: MariaDB and Redis are started (or skipped) per group. */
 function describeEngine(engine: Engine, name: string, body: () => void): void {
