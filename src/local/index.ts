@@ -7,4 +7,5 @@ export type { LocalClock, LocalSecretsManager, LocalSecretsManagerOptions } from
 export { RotationFunctionError } from './lambda/functions.js';
 export type { RotationFunction } from './lambda/functions.js';
 export type { ClockSpan } from './schedule/clock.js';
+export type { LambdaZipFunction } from './lambda/zipFunction.js';
 export type { RotationOutcome, RotationTracker } from './lambda/rotationRunner.js';

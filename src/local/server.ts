@@ -5,6 +5,8 @@ import { silentLogger } from '../shared/logger.js';
 import type { Logger } from '../shared/logger.js';
 import type { RotationFunction } from './lambda/functions.js';
 import type { RotationOutcome, RotationTracker } from './lambda/rotationRunner.js';
+import { ZipFunctionEnvironment, isZipFunction } from './lambda/zipFunction.js';
+import type { LambdaZipFunction } from './lambda/zipFunction.js';
 import { SCHEDULED_ROTATION } from './operations/rotation.js';
 import { createSecretsManagerHttpServer } from './protocol/httpServer.js';
 import { ServiceClock, spanMs } from './schedule/clock.js';
@@ -31,8 +33,11 @@ interface LocalSecretsManagerOptions {
   region?: string;
   /** Account in ARNs; default `123456789012`. */
   accountId?: string;
-  /** Rotation functions by Lambda ARN: in-process handlers or `http(s)://` invoke URLs. */
-  functions?: Record<string, RotationFunction>;
+  /**
+   * Rotation functions by Lambda ARN: in-process handlers, `http(s)://` invoke URLs, or deployable
+   * zips run under AWS's Lambda runtime interface client (`{ zip, handler, env, timeoutMs }`).
+   */
+  functions?: Record<string, RotationFunction | LambdaZipFunction>;
   /** Where the server logs (operations, rotation steps; never values). Default: silent. */
   logger?: Logger;
   /**
@@ -72,9 +77,14 @@ interface LocalSecretsManager {
   };
   /** Await or observe the rotations RotateSecret and the schedules start. */
   readonly rotations: RotationTracker;
+  /** The server's time; `advance` runs the rotations that fall due on the way. */
   readonly clock: LocalClock;
-  /** Makes `arn` invocable as a rotation function (replacing any earlier registration). */
-  registerFunction(arn: string, fn: RotationFunction): void;
+  /**
+   * Makes `arn` invocable as a rotation function (replacing any earlier registration). A
+   * `{ zip, handler?, env?, timeoutMs?, memoryMb? }` is unzipped now and run, at its first
+   * invocation, under AWS's Lambda runtime interface client, as Lambda runs it.
+   */
+  registerFunction(arn: string, fn: RotationFunction | LambdaZipFunction): void;
   /** Stops listening, lets running rotations end, flushes the data file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -210,7 +220,6 @@ async function startLocalSecretsManager(
     },
     logger,
   });
-  for (const [arn, fn] of Object.entries(options.functions ?? {})) service.functions.register(arn, fn);
   let lock: HeldLock | undefined;
   if (options.dataFile !== undefined) {
     const opened = await openDataFile(options.dataFile, service);
@@ -238,6 +247,28 @@ async function startLocalSecretsManager(
   scheduler.start();
   const { port } = http.address() as AddressInfo;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Zip functions know the endpoint their Secrets Manager client must use, so they come after listen.
+  const environments = new Map<string, ZipFunctionEnvironment>();
+  const registerFunction = (arn: string, fn: RotationFunction | LambdaZipFunction): void => {
+    const previous = environments.get(arn);
+    if (isZipFunction(fn)) {
+      const environment = new ZipFunctionEnvironment(fn, { arn, region, secretsManagerEndpoint: endpoint });
+      service.functions.register(arn, environment.invoke);
+      environments.set(arn, environment);
+    } else {
+      service.functions.register(arn, fn);
+      environments.delete(arn);
+    }
+    if (previous) void previous.dispose();
+  };
+  try {
+    for (const [arn, fn] of Object.entries(options.functions ?? {})) registerFunction(arn, fn);
+  } catch (error) {
+    await Promise.all([...environments.values()].map((environment) => environment.dispose()));
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    await lock?.release();
+    throw error;
+  }
   logger.info('local Secrets Manager listening', { endpoint, dataFile: options.dataFile });
   if (!isLoopbackHost(host)) logger.warn(exposureWarning(endpoint), { endpoint });
 
@@ -249,6 +280,8 @@ async function startLocalSecretsManager(
       http.closeIdleConnections();
       // Requests under way finish; then any connection still open is cut.
       const cut = setTimeout(() => http.closeAllConnections(), 1000);
+      // A zip function's process is stopped first: a step under way fails at once, as on abort.
+      await Promise.all([...environments.values()].map((environment) => environment.dispose()));
       await service.rotations.stop();
       await closed;
       clearTimeout(cut);
@@ -277,7 +310,7 @@ async function startLocalSecretsManager(
       onFinished: (listener) => service.rotations.onFinished(listener),
     },
     clock: { now: () => clock.now(), advance: (span) => scheduler.advance(spanMs(span)) },
-    registerFunction: (arn, fn) => service.functions.register(arn, fn),
+    registerFunction,
     stop,
   };
 }

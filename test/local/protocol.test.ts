@@ -143,12 +143,12 @@ describe('local Secrets Manager: AWS JSON 1.1 protocol', () => {
   it('names a real operation it does not implement instead of pretending', async () => {
     const response = await rawRequest(
       endpoint(),
-      'secretsmanager.GetResourcePolicy',
+      'secretsmanager.StopReplicationToReplica',
       JSON.stringify({ SecretId: 'x' }),
     );
     expect(response.status).toBe(400);
     expect(response.json.Message).toMatch(
-      /GetResourcePolicy operation is not supported by the local Secrets Manager/,
+      /StopReplicationToReplica operation is not supported by the local Secrets Manager/,
     );
   });
 

@@ -1,4 +1,10 @@
 import type { Operation } from './context.js';
+import {
+  deleteResourcePolicy,
+  getResourcePolicy,
+  putResourcePolicy,
+  validateResourcePolicy,
+} from './policies.js';
 import { getRandomPassword } from './randomPassword.js';
 import { cancelRotateSecret, rotateSecret } from './rotation.js';
 import { createSecret, deleteSecret, describeSecret, restoreSecret, updateSecret } from './secrets.js';
@@ -12,12 +18,15 @@ const OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
   BatchGetSecretValue: batchGetSecretValue,
   CancelRotateSecret: cancelRotateSecret,
   CreateSecret: createSecret,
+  DeleteResourcePolicy: deleteResourcePolicy,
   DeleteSecret: deleteSecret,
   DescribeSecret: describeSecret,
   GetRandomPassword: getRandomPassword,
+  GetResourcePolicy: getResourcePolicy,
   GetSecretValue: getSecretValue,
   ListSecretVersionIds: listSecretVersionIds,
   ListSecrets: listSecrets,
+  PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
   RestoreSecret: restoreSecret,
   RotateSecret: rotateSecret,
@@ -25,14 +34,11 @@ const OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
   UntagResource: untagResource,
   UpdateSecret: updateSecret,
   UpdateSecretVersionStage: updateSecretVersionStage,
+  ValidateResourcePolicy: validateResourcePolicy,
 });
 
 /** Real operations of the service that this test double does not implement. */
 const UNSUPPORTED_OPERATIONS: ReadonlySet<string> = new Set([
-  'DeleteResourcePolicy',
-  'GetResourcePolicy',
-  'PutResourcePolicy',
-  'ValidateResourcePolicy',
   'RemoveRegionsFromReplication',
   'ReplicateSecretToRegions',
   'StopReplicationToReplica',

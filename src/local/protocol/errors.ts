@@ -190,18 +190,43 @@ const Errors = {
       "Either 'SecretIdList' or 'Filters' must be provided, but not both.",
     ),
 
-  // --- random password
-  passwordTooShort: () =>
+  // --- resource policies (the types [doc]; the texts are chosen)
+  malformedPolicy: (detail: string) =>
+    new ServiceError('MalformedPolicyDocumentException', `The resource policy has syntax errors: ${detail}`),
+  publicPolicy: () =>
+    new ServiceError(
+      'PublicPolicyException',
+      'The resource policy grants broad access to the secret (a wildcard principal); BlockPublicPolicy refuses it.',
+    ),
+
+  // --- replication
+  // [rec]
+  replicaReadOnly: () =>
     new ServiceError(
       'InvalidParameterException',
-      'Password length is too short based on the required types.',
+      "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
+    ),
+  // [rec]
+  stillHasReplicas: (arn: string, regions: readonly string[]) =>
+    new ServiceError(
+      'InvalidParameterException',
+      `You can't delete secret ${arn} that still has replica regions [${regions.join(', ')}].`,
     ),
   // chosen
-  noCharacters: () =>
+  replicaInOwnRegion: () =>
     new ServiceError(
       'InvalidParameterException',
-      'The password cannot be generated because every character is excluded.',
+      'Invalid replica region: it is the region of the primary secret.',
     ),
+  // chosen
+  notAReplica: () =>
+    new ServiceError(
+      'InvalidParameterException',
+      'StopReplicationToReplica must name a replica secret, in the region of the replica.',
+    ),
+
+  // --- random password: the texts live with the generator (src/shared/errors.ts, PasswordGenerationError)
+  passwordGeneration: (message: string) => new ServiceError('InvalidParameterException', message),
 } as const;
 
 export { Errors, ServiceError };

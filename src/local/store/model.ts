@@ -48,6 +48,8 @@ interface SecretRecord {
   nextRotation?: number;
   /** Undefined until the secret is first tagged (DescribeSecret then omits `Tags`). */
   tags?: Tag[];
+  /** The resource policy exactly as PutResourcePolicy received it (stored, never enforced). */
+  resourcePolicy?: string;
   /** In creation order. */
   versions: Map<string, VersionRecord>;
 }

@@ -35,6 +35,7 @@ interface SecretJson {
   lastRotated?: number;
   nextRotation?: number;
   tags?: Tag[];
+  resourcePolicy?: string;
   versions: VersionJson[];
 }
 
@@ -137,7 +138,7 @@ function readSecret(json: unknown, where: string): SecretRecord {
   expect(isRecord(json), `${where} is not an object`);
   expect(isString(json.arn) && isString(json.name), `${where} lacks its arn or name`);
   expect(isNumber(json.created) && isNumber(json.lastChanged), `${where} lacks its dates`);
-  for (const key of ['description', 'kmsKeyId', 'type', 'rotationLambdaArn'])
+  for (const key of ['description', 'kmsKeyId', 'type', 'rotationLambdaArn', 'resourcePolicy'])
     expect(optional(json[key], isString), `${where}.${key} is not text`);
   for (const key of ['lastAccessed', 'deletionDate', 'lastRotated', 'nextRotation'])
     expect(optional(json[key], isNumber), `${where}.${key} is not a number`);
