@@ -1,6 +1,6 @@
 /**
  * The database seam. The engine never imports a driver: it speaks to an adapter through this small
- * interface. See README "Your own adapter" and examples/redis-acl/README.md (the Redis adapter, src/adapters/redis, as a worked example). For every method: no
+ * interface. See README "Your own adapter" and examples/api-key-service/README.md (a worked example, with the dual-password capability). For every method: no
  * password, secret string or connection string with a password in an error's message, stack or
  * `cause` (drivers often attach the failed command: pass on a driver error's name, code and a
  * scrubbed message, never the error itself).

@@ -70,3 +70,16 @@ it('ships both builds and the template zips, not the tests', () => {
   ]);
   expect([...files].some((file) => file.startsWith('test/'))).toBe(false);
 });
+
+it('ships every file the package.json `exports` map names, for import and require', async () => {
+  const manifest = JSON.parse(await readPacked('package.json')) as { exports: Record<string, unknown> };
+  const targets = (entry: unknown): string[] =>
+    typeof entry === 'string' ? [entry] : Object.values(entry as Record<string, unknown>).flatMap(targets);
+  const missing = Object.entries(manifest.exports).flatMap(([subpath, entry]) =>
+    targets(entry)
+      .map((target) => target.replace(/^\.\//, ''))
+      .filter((target) => !files.has(target))
+      .map((target) => `${subpath} -> ${target}`),
+  );
+  expect(missing).toEqual([]);
+});

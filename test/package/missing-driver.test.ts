@@ -1,5 +1,5 @@
-// An app that installed rotation-kit but not the driver its adapter needs (`pg`, `mysql2` are
-// optional peer dependencies). The rotation must stop in createSecret, before AWSPENDING is written,
+// An app that installed rotation-kit but not the driver its adapter needs (`pg`, `mysql2`,
+// `ioredis` are optional peer dependencies). The rotation must stop in createSecret, before AWSPENDING is written,
 // with a MissingDependencyError that names the package and the install command.
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,10 +27,11 @@ const SECRETS = {
   },
   mysql: { engine: 'mysql', host: '127.0.0.1', port: 3306, username: 'app', password: 'initial-password' },
   redshift: { engine: 'redshift', host: '127.0.0.1', username: 'app', password: 'initial-password' },
+  redis: { engine: 'redis', host: '127.0.0.1', port: 6379, username: 'app', password: 'initial-password' },
 };
-const DRIVERS = { postgres: 'pg', mysql: 'mysql2', redshift: 'pg' };
+const DRIVERS = { postgres: 'pg', mysql: 'mysql2', redshift: 'pg', redis: 'ioredis' };
 
-it.each(['postgres', 'mysql', 'redshift'] as const)(
+it.each(['postgres', 'mysql', 'redshift', 'redis'] as const)(
   'the %s adapter without its driver: MissingDependencyError in createSecret, nothing written',
   async (engine) => {
     const driver = DRIVERS[engine];

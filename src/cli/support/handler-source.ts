@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationHandler } from 'aws-lambda';
+import { ENGINE_ADAPTERS, ENGINE_NAMES, isEngineName } from '../../adapters/registry.js';
 import { Stage } from '../../rotation/constants.js';
 import { createRotationHandler } from '../../rotation/handler.js';
 import { CLIENT_HOOK } from '../../secrets/client.js';
@@ -30,12 +31,11 @@ interface HandlerSource {
   chosenBecause?: string;
 }
 
-const MYSQL_ENGINES = new Set(['mysql', 'aurora-mysql', 'mariadb']);
-const POSTGRES_ENGINES = new Set(['postgres', 'aurora-postgresql']);
-
 /**
- * The template a secret calls for: its `engine` picks PostgreSQL or MySQL, a `masterarn` (a
- * superuser secret) the alternating-users template. Only the two keys are read, never printed.
+ * The template a secret calls for: its `engine` picks the adapter, a `masterarn` (a superuser
+ * secret) the alternating-users template. Redis ACL users always need a `masterarn`; its template
+ * is single-user (dual password is a choice the secret cannot state: `--template`). Only the two
+ * keys are read, never printed.
  */
 async function templateForSecret(
   client: SecretsManagerClient,
@@ -50,20 +50,16 @@ async function templateForSecret(
   } catch {
     // not JSON: reported below like an unknown engine
   }
-  const engine = typeof value?.engine === 'string' ? value.engine : undefined;
-  const family =
-    engine && POSTGRES_ENGINES.has(engine)
-      ? 'postgres'
-      : engine && MYSQL_ENGINES.has(engine)
-        ? 'mysql'
-        : undefined;
-  if (!family) {
+  const engine = value?.engine;
+  if (!isEngineName(engine)) {
     throw new UsageError(
-      `The secret's AWSCURRENT has no "engine" rotation-kit knows (${[...POSTGRES_ENGINES, ...MYSQL_ENGINES].join(', ')}): pass --template or --handler`,
+      `The secret's AWSCURRENT has no "engine" rotation-kit knows (${ENGINE_NAMES.join(', ')}): pass --template or --handler`,
     );
   }
+  const family = ENGINE_ADAPTERS[engine];
   const multi = typeof value.masterarn === 'string' && value.masterarn.length > 0;
-  const template = `${family}-${multi ? 'multi' : 'single'}-user` as TemplateName;
+  const template: TemplateName =
+    family === 'redis' ? 'redis-single-user' : `${family}-${multi ? 'multi' : 'single'}-user`;
   const because = `engine "${engine}", ${multi ? 'a masterarn (superuser secret)' : 'no masterarn'}`;
   return { template, because };
 }

@@ -1,8 +1,19 @@
 import { adapterForEngine } from '../../adapters/registry.js';
 import type { DatabaseAdapter } from '../../rotation/adapter.js';
 import { alternatingUsers } from '../../rotation/strategies/alternating-users.js';
+import { dualPassword } from '../../rotation/strategies/dual-password.js';
 import { singleUser } from '../../rotation/strategies/single-user.js';
 import type { RotationStrategy } from '../../rotation/strategies/strategy.js';
+
+type AdapterFamily = 'postgres' | 'mysql' | 'redshift' | 'redis';
+type StrategyName = 'single-user' | 'alternating-users' | 'dual-password';
+
+interface TemplateSpec {
+  family: AdapterFamily;
+  strategy: StrategyName;
+  /** Redis ACL users are changed by the `masterarn` superuser, never by themselves. */
+  changedBy?: 'superuser';
+}
 
 /**
  * The deployable templates (`templates/<name>/index.ts`) and what each wires into
@@ -10,11 +21,15 @@ import type { RotationStrategy } from '../../rotation/strategies/strategy.js';
  * exactly the handler the template deploys.
  */
 const TEMPLATES = {
-  'postgres-single-user': { engine: 'postgres', strategy: 'single-user' },
-  'postgres-multi-user': { engine: 'postgres', strategy: 'alternating-users' },
-  'mysql-single-user': { engine: 'mysql', strategy: 'single-user' },
-  'mysql-multi-user': { engine: 'mysql', strategy: 'alternating-users' },
-} as const;
+  'postgres-single-user': { family: 'postgres', strategy: 'single-user' },
+  'postgres-multi-user': { family: 'postgres', strategy: 'alternating-users' },
+  'mysql-single-user': { family: 'mysql', strategy: 'single-user' },
+  'mysql-multi-user': { family: 'mysql', strategy: 'alternating-users' },
+  'redshift-single-user': { family: 'redshift', strategy: 'single-user' },
+  'redshift-multi-user': { family: 'redshift', strategy: 'alternating-users' },
+  'redis-single-user': { family: 'redis', strategy: 'single-user', changedBy: 'superuser' },
+  'redis-dual-password': { family: 'redis', strategy: 'dual-password', changedBy: 'superuser' },
+} as const satisfies Record<string, TemplateSpec>;
 
 type TemplateName = keyof typeof TEMPLATES;
 const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
@@ -26,17 +41,35 @@ interface TemplateWiring {
   wiring: string;
 }
 
-/** The adapter (loaded on demand: `pg` or `mysql2`) and strategy a template uses. */
+const FACTORIES: Record<AdapterFamily, string> = {
+  postgres: 'createPostgresAdapter',
+  mysql: 'createMySqlAdapter',
+  redshift: 'createRedshiftAdapter',
+  redis: 'createRedisAdapter',
+};
+
+const STRATEGY_CALLS: Record<StrategyName, string> = {
+  'single-user': 'singleUser',
+  'alternating-users': 'alternatingUsers',
+  'dual-password': 'dualPassword',
+};
+
+function createStrategy(spec: TemplateSpec): RotationStrategy {
+  const options = spec.changedBy ? { changedBy: spec.changedBy } : {};
+  if (spec.strategy === 'alternating-users') return alternatingUsers();
+  return spec.strategy === 'dual-password' ? dualPassword(options) : singleUser(options);
+}
+
+/** The adapter (its driver loaded on demand) and strategy a template uses. */
 async function templateWiring(name: TemplateName): Promise<TemplateWiring> {
-  const { engine, strategy } = TEMPLATES[name];
-  const factory = engine === 'postgres' ? 'createPostgresAdapter' : 'createMySqlAdapter';
-  const call = strategy === 'single-user' ? 'singleUser' : 'alternatingUsers';
+  const spec: TemplateSpec = TEMPLATES[name];
+  const args = spec.changedBy ? `{ changedBy: '${spec.changedBy}' }` : '';
   return {
-    adapter: await adapterForEngine(engine),
-    strategy: strategy === 'single-user' ? singleUser() : alternatingUsers(),
-    wiring: `createRotationHandler({ adapter: ${factory}(), strategy: ${call}() })`,
+    adapter: await adapterForEngine(spec.family),
+    strategy: createStrategy(spec),
+    wiring: `createRotationHandler({ adapter: ${FACTORIES[spec.family]}(), strategy: ${STRATEGY_CALLS[spec.strategy]}(${args}) })`,
   };
 }
 
 export { TEMPLATES, TEMPLATE_NAMES, templateWiring };
-export type { TemplateName, TemplateWiring };
+export type { AdapterFamily, TemplateName, TemplateWiring };

@@ -16,11 +16,12 @@ function lockedVersion(name: string): string {
 
 const locked = (name: string): string => `${name}@${lockedVersion(name)}`;
 
-/** A team's app: both drivers, esbuild and TypeScript to bundle and type-check its own entry. */
+/** A team's app: the three drivers, esbuild and TypeScript to bundle and type-check its own entry. */
 function appProject(): Promise<Project> {
   return installedProject('app', [
     locked('pg'),
     locked('mysql2'),
+    locked('ioredis'),
     locked('esbuild'),
     locked('typescript'),
     locked('@types/node'),
