@@ -99,8 +99,14 @@ function fieldMatches(secret: SecretRecord, key: FilterKey, value: string): bool
       const fields = [secret.name, secret.description ?? '', ...tags.flatMap((tag) => [tag.Key, tag.Value])];
       return everyWordPrefixes(fields.flatMap(splitWords), splitWords(value));
     }
-    // Local secrets are never replicas and never owned by another service.
+    // The PrimaryRegion member: a standalone secret has none.
     case 'primary-region':
+      return (
+        (
+          secret.primaryRegion ?? (secret.replicas?.length ? secret.arn.split(':')[3] : undefined)
+        )?.startsWith(value) === true
+      );
+    // Local secrets are never owned by another service.
     case 'owning-service':
       return false;
   }

@@ -18,6 +18,7 @@ import {
 } from './common.js';
 import type { Operation } from './context.js';
 import { InputReader } from './input.js';
+import { checkReplicaRegions, readReplicaRegions, replicate } from './replication.js';
 import { describeView } from './views.js';
 
 /** CreateSecret, DescribeSecret, UpdateSecret, DeleteSecret, RestoreSecret. */
@@ -33,16 +34,15 @@ const createSecret: Operation = (input, ctx) => {
   const members = readValueMembers(reader);
   const tags = readTags(reader, 'Tags');
   const type = reader.string('Type', { min: 1, max: 256 });
-  const replicas = reader.structureList('AddReplicaRegions', () => null);
-  reader.boolean('ForceOverwriteReplicaSecret');
+  const replicas = readReplicaRegions(reader, 'AddReplicaRegions');
+  const force = reader.boolean('ForceOverwriteReplicaSecret') === true;
   reader.done();
 
   if (!NAME_PATTERN.test(name)) throw Errors.invalidName();
   if (token === undefined) throw Errors.missingToken('InvalidRequestException');
   const value = valueOf(members);
   const mergedTags = tags === undefined ? undefined : mergeTags([], tags);
-  if (replicas !== undefined && replicas.length > 0)
-    throw Errors.unsupported('Replication to other regions (AddReplicaRegions)');
+  if (replicas !== undefined) checkReplicaRegions(ctx, replicas);
 
   const existing = ctx.state.byExactName(name);
   if (existing) {
@@ -70,7 +70,13 @@ const createSecret: Operation = (input, ctx) => {
   if (value) stageNewValue(secret, addVersion(secret, token, value, ctx.now), undefined);
   ctx.state.add(secret);
   ctx.changed();
-  return { ARN: secret.arn, Name: secret.name, VersionId: value ? token : undefined };
+  const replication = replicas?.length ? replicate(ctx, secret, replicas, force) : undefined;
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    VersionId: value ? token : undefined,
+    ReplicationStatus: replication?.map((entry) => ({ ...entry })),
+  };
 };
 
 const describeSecret: Operation = (input, ctx) => {

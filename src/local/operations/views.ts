@@ -2,6 +2,7 @@ import type { SecretRecord, VersionRecord } from '../store/model.js';
 import { versionsToStages } from '../store/staging.js';
 import { seconds, valueMembers } from './common.js';
 import type { JsonObject } from './input.js';
+import { replicationView } from './replication.js';
 
 /**
  * How records look on the wire. Members without a value are left out (undefined members vanish in
@@ -24,6 +25,7 @@ function secretMetadata(secret: SecretRecord): JsonObject {
     NextRotationDate: seconds(secret.nextRotation),
     Tags: secret.tags?.map((tag) => ({ ...tag })),
     CreatedDate: seconds(secret.created),
+    ...replicationView(secret),
   };
 }
 

@@ -71,20 +71,34 @@ function versionJson(version: VersionRecord): string {
   return json;
 }
 
-/** The data file's text for the whole state. */
-function serializeSnapshot(scope: ServiceScope, secrets: readonly SecretRecord[]): string {
+function secretsJson(secrets: readonly SecretRecord[]): string {
+  return secrets
+    .map(({ versions, ...fields }) => {
+      const head = JSON.stringify(fields);
+      const versionsJson = [...versions.values()].map(versionJson).join(',');
+      return `${head.slice(0, -1)},"versions":[${versionsJson}]}`;
+    })
+    .join(',');
+}
+
+/**
+ * The data file's text for the whole state: the server's own region in `secrets`, every other
+ * region that holds secrets (replicas, or secrets created there) in `otherRegions`.
+ */
+function serializeSnapshot(
+  scope: ServiceScope,
+  secrets: readonly SecretRecord[],
+  otherRegions: readonly [string, readonly SecretRecord[]][] = [],
+): string {
   const header: Omit<SnapshotJson, 'secrets'> = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
     region: scope.region,
     accountId: scope.accountId,
   };
-  const secretsJson = secrets.map(({ versions, ...fields }) => {
-    const head = JSON.stringify(fields);
-    const versionsJson = [...versions.values()].map(versionJson).join(',');
-    return `${head.slice(0, -1)},"versions":[${versionsJson}]}`;
-  });
-  return `${JSON.stringify(header).slice(0, -1)},"secrets":[${secretsJson.join(',')}]}`;
+  const others = otherRegions.map(([region, list]) => `${JSON.stringify(region)}:[${secretsJson(list)}]`);
+  const tail = others.length > 0 ? `,"otherRegions":{${others.join(',')}}` : '';
+  return `${JSON.stringify(header).slice(0, -1)},"secrets":[${secretsJson(secrets)}]${tail}}`;
 }
 
 /** Why a data file was refused. */
@@ -154,6 +168,31 @@ function readSecret(json: unknown, where: string): SecretRecord {
     ),
     `${where}.tags is not a list of tags`,
   );
+  expect(
+    optional(json.primaryRegion, (v) => isString(v) && REGION.test(v)),
+    `${where}.primaryRegion is not a region`,
+  );
+  expect(
+    optional(
+      json.replicas,
+      (v) =>
+        Array.isArray(v) &&
+        v.every(
+          (r) =>
+            isRecord(r) &&
+            isString(r.Region) &&
+            REGION.test(r.Region) &&
+            ['InSync', 'Failed', 'InProgress'].includes(r.Status as string) &&
+            optional(r.KmsKeyId, isString) &&
+            optional(r.StatusMessage, isString),
+        ),
+    ),
+    `${where}.replicas is not a list of replica regions`,
+  );
+  expect(
+    json.primaryRegion === undefined || json.replicas === undefined,
+    `${where} is both a replica and a primary`,
+  );
   expect(Array.isArray(json.versions), `${where}.versions is not a list`);
   const versions = new Map<string, VersionRecord>();
   const indexOfId = new Map<string, number>();
@@ -201,10 +240,15 @@ function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
     `it holds secrets of region ${region} and account ${account}, not ${scope.region} and ${scope.accountId}`,
   );
   expect(Array.isArray(json.secrets), 'its secrets member is not a list');
-  const prefix = `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:`;
+  return readSecretList(json.secrets, scope.region, scope.accountId, 'secrets');
+}
+
+/** Reads one region's secrets; `label` names the list in messages. */
+function readSecretList(list: unknown[], region: string, accountId: string, label: string): SecretRecord[] {
+  const prefix = `arn:aws:secretsmanager:${region}:${accountId}:secret:`;
   const indexOfName = new Map<string, number>();
-  return json.secrets.map((json, i) => {
-    const where = `secrets[${i}]`;
+  return list.map((json, i) => {
+    const where = `${label}[${i}]`;
     const secret = readSecret(json, where);
     expect(
       secret.arn.startsWith(`${prefix}${secret.name}-`) &&
@@ -213,11 +257,27 @@ function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
     );
     expect(
       !indexOfName.has(secret.name),
-      `${where} repeats the name of secrets[${indexOfName.get(secret.name)}]`,
+      `${where} repeats the name of ${label}[${indexOfName.get(secret.name)}]`,
     );
+    expect(secret.primaryRegion !== region, `${where} is a replica of its own region`);
     indexOfName.set(secret.name, i);
     return secret;
   });
 }
 
-export { SnapshotFormatError, fromSnapshot, serializeSnapshot };
+/** The secrets of every region but the server's own (call after fromSnapshot accepted the text). */
+function otherRegionsFromSnapshot(text: string, scope: ServiceScope): Map<string, SecretRecord[]> {
+  const json = JSON.parse(text) as Record<string, unknown>;
+  const regions = new Map<string, SecretRecord[]>();
+  if (json.otherRegions === undefined) return regions;
+  expect(isRecord(json.otherRegions), 'its otherRegions member is not an object');
+  for (const [region, list] of Object.entries(json.otherRegions)) {
+    const label = REGION.test(region) ? `otherRegions.${region}` : 'otherRegions';
+    expect(REGION.test(region) && region !== scope.region, `${label} is not another region`);
+    expect(Array.isArray(list), `${label} is not a list`);
+    regions.set(region, readSecretList(list, region, scope.accountId, label));
+  }
+  return regions;
+}
+
+export { SnapshotFormatError, fromSnapshot, otherRegionsFromSnapshot, serializeSnapshot };
