@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: bundle sizes, cold start, full-rotation latency and Secrets Manager calls per
- * rotation, checked against the project's goals; plus the local Secrets Manager's own benchmark
- * when it is present. Starts an embedded PostgreSQL and a local Secrets Manager; needs no network.
+ * `npm run bench`: bundle sizes, cold start, full-rotation latency, Secrets Manager calls per
+ * rotation and zero downtime of the dual-password strategy on Redis (beside single user), checked
+ * against the project's goals; plus the local Secrets Manager's own benchmark when it is present. Starts an embedded PostgreSQL and a local Secrets Manager; needs no network.
  *
  *   npx tsx bench/index.ts [--runs 15] [--rotations 30] [--local-sm-seconds N] [--skip-local-sm]
  *
@@ -20,6 +20,7 @@ import { measureColdStart } from './cold-start.js';
 import { measureCallsPerRotation, measureRotationLatency } from './rotation.js';
 import { ROOT, startBenchEnvironment } from './support/environment.js';
 import { runLocalSecretsManagerBench } from './support/local-secrets-manager.js';
+import { measureRedisZeroDowntime } from './support/redis-zero-downtime.js';
 import { AWS_POSTGRES_SINGLE_USER, evaluateGoals, formatSummary, total } from './support/report.js';
 import type { BenchSummary } from './support/report.js';
 
@@ -89,14 +90,31 @@ async function main(): Promise<void> {
           if (pass % 5 === 0) progress(`  round ${pass}/${opts.runs}`);
         },
       });
-      progress(`full rotations: ${opts.rotations} single-user, ${opts.rotations} multi-user`);
+      progress(
+        `full rotations: ${opts.rotations} each single-user, multi-user, single-user with GetRandomPassword`,
+      );
       const rotation = [
         await measureRotationLatency(env, { strategy: 'single-user', rotations: opts.rotations, warmup: 3 }),
         await measureRotationLatency(env, { strategy: 'multi-user', rotations: opts.rotations, warmup: 3 }),
+        await measureRotationLatency(env, {
+          strategy: 'single-user',
+          rotations: opts.rotations,
+          warmup: 3,
+          passwordSource: 'secrets-manager',
+        }),
       ];
       progress('Secrets Manager calls per rotation');
       const singleUserCalls = await measureCallsPerRotation(env, 'single-user');
       const multiUserCalls = await measureCallsPerRotation(env, 'multi-user');
+      progress('zero downtime on Redis: 20 rotations of redis-dual-password and redis-single-user');
+      const zero = await measureRedisZeroDowntime({
+        rotations: 20,
+        clients: [
+          { name: 'reads before every login', cacheMs: 0 },
+          { name: 'caches 250 ms', cacheMs: 250 },
+        ],
+      });
+      const redisZeroDowntime = 'skipped' in zero ? zero : { rotations: 20, rows: zero.rows };
       summary = {
         benchmark: 'rotation-kit',
         date: new Date().toISOString(),
@@ -113,7 +131,8 @@ async function main(): Promise<void> {
           aws: { ...AWS_POSTGRES_SINGLE_USER, total: total(AWS_POSTGRES_SINGLE_USER.byStep) },
           templates: { 'postgres-single-user': singleUserCalls, 'postgres-multi-user': multiUserCalls },
         },
-        goals: evaluateGoals({ coldStart, rotation, singleUserCalls }),
+        redisZeroDowntime,
+        goals: evaluateGoals({ coldStart, rotation, singleUserCalls, redisZeroDowntime }),
       };
     } finally {
       await env.stop();

@@ -1,13 +1,14 @@
 /**
  * Full rotations, warm: the engine's handler in this process (as a warm Lambda container keeps it),
  * driven by RotateSecret on the local Secrets Manager over HTTP, against the embedded PostgreSQL.
- * Also counts the Secrets Manager calls of one rotation, per step, warm and cold.
+ * Also counts the Secrets Manager calls of one rotation, per step: warm, first in a container, cold.
  */
 import { SecretsManagerClient, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context, SecretsManagerRotationEvent, SecretsManagerRotationHandler } from 'aws-lambda';
 import { performance } from 'node:perf_hooks';
 import { createPostgresAdapter } from '../src/adapters/postgres/index.js';
 import { alternatingUsers, createJsonLogger, createRotationHandler, singleUser } from '../src/index.js';
+import type { PasswordSource } from '../src/index.js';
 import { callsByStep, countCalls } from '../src/testing/call-counter.js';
 import type { BenchEnvironment } from './support/environment.js';
 import { median, round, summarize } from './support/stats.js';
@@ -19,6 +20,8 @@ type StrategyName = 'single-user' | 'multi-user';
 
 interface RotationLatency {
   template: string;
+  /** Where the handler's passwords come from (`'function'`, the default, or GetRandomPassword). */
+  passwordSource: PasswordSource;
   warmupRotations: number;
   /** The four steps: from createSecret's start to finishSecret's end. */
   steps: Summary;
@@ -38,8 +41,13 @@ interface CallCount {
 }
 
 interface CallCounts {
-  /** One container runs all four steps of the rotation (how Secrets Manager usually lands). */
+  /**
+   * A container that rotated this secret before runs the four steps: scheduled rotations of one
+   * secret land on the same warm Lambda, whose version cache holds AWSCURRENT's value (it wrote it).
+   */
   warm: CallCount;
+  /** A new container runs all four steps of the rotation: nothing cached before createSecret. */
+  first: CallCount;
   /** Every step in a new container: a fresh client and handler, nothing cached. */
   cold: CallCount;
 }
@@ -49,12 +57,18 @@ function templateName(strategy: StrategyName): string {
 }
 
 /** A handler as a template builds it, with its own (counted) client; logs are formatted, then dropped. */
-function newHandler(env: BenchEnvironment, strategy: StrategyName, currentStep: () => string) {
+function newHandler(
+  env: BenchEnvironment,
+  strategy: StrategyName,
+  currentStep: () => string,
+  passwordSource: PasswordSource = 'function',
+) {
   const client = new SecretsManagerClient({ ...env.local.clientConfig, maxAttempts: 1 });
   const calls = countCalls(client, currentStep);
   const handler = createRotationHandler({
     adapter: createPostgresAdapter(),
     strategy: strategy === 'single-user' ? singleUser() : alternatingUsers(),
+    passwordSource,
     secretsManager: client,
     logger: createJsonLogger({ write: () => undefined }),
   });
@@ -80,16 +94,17 @@ async function rotate(env: BenchEnvironment, secretArn: string, functionArn: str
 /** `rotations` measured rotations after `warmup` unmeasured ones, all in one warm handler. */
 async function measureRotationLatency(
   env: BenchEnvironment,
-  options: { strategy: StrategyName; rotations: number; warmup: number },
+  options: { strategy: StrategyName; rotations: number; warmup: number; passwordSource?: PasswordSource },
 ): Promise<RotationLatency> {
   const template = templateName(options.strategy);
+  const passwordSource = options.passwordSource ?? 'function';
   let step = '(none)';
-  const { client, calls, handler } = newHandler(env, options.strategy, () => step);
+  const { client, calls, handler } = newHandler(env, options.strategy, () => step, passwordSource);
   const secret = await env.createUserSecret({
     multiUser: options.strategy === 'multi-user',
     prefix: 'bench_rot',
   });
-  const functionArn = `arn:aws:lambda:us-east-1:123456789012:function:bench-${template}`;
+  const functionArn = `arn:aws:lambda:us-east-1:123456789012:function:bench-${template}-${passwordSource}`;
 
   let firstStart = 0;
   let lastEnd = 0;
@@ -124,6 +139,7 @@ async function measureRotationLatency(
   }
   return {
     template,
+    passwordSource,
     warmupRotations: options.warmup,
     steps: summarize(stepsTotal),
     endToEnd: summarize(endToEnd),
@@ -132,7 +148,10 @@ async function measureRotationLatency(
   };
 }
 
-/** Calls of one rotation of a new secret: warm (one handler for the four steps) and cold (one per step). */
+/**
+ * Calls of one rotation: warm (the second rotation of a secret in one handler), first (a new
+ * secret's first rotation in one handler) and cold (a new handler per step).
+ */
 async function measureCallsPerRotation(env: BenchEnvironment, strategy: StrategyName): Promise<CallCounts> {
   const template = templateName(strategy);
   const count = (calls: { step: string; operation: string }[]): CallCount => ({
@@ -162,13 +181,17 @@ async function measureCallsPerRotation(env: BenchEnvironment, strategy: Strategy
   });
 
   const multiUser = strategy === 'multi-user';
+  let firstCalls: { step: string; operation: string }[];
   try {
-    await rotate(env, (await env.createUserSecret({ multiUser, prefix: 'bench_warm' })).arn, warmArn);
+    const secret = await env.createUserSecret({ multiUser, prefix: 'bench_warm' });
+    await rotate(env, secret.arn, warmArn);
+    firstCalls = warm.calls.splice(0);
+    await rotate(env, secret.arn, warmArn);
   } finally {
     warm.client.destroy();
   }
   await rotate(env, (await env.createUserSecret({ multiUser, prefix: 'bench_cold' })).arn, coldArn);
-  return { warm: count(warm.calls), cold: count(coldCalls) };
+  return { warm: count(warm.calls), first: count(firstCalls), cold: count(coldCalls) };
 }
 
 export { STEPS, measureCallsPerRotation, measureRotationLatency };

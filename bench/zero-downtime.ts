@@ -2,7 +2,8 @@
  * Zero downtime, measured (issue 5): application clients log in to PostgreSQL with whatever
  * AWSCURRENT says while N rotations of the real templates run one after another, and every login
  * is counted, failed or not. Four scenarios: alternating users (postgres-multi-user) and single user
- * (postgres-single-user), each paced as on AWS and back-to-back. The application and pacing models
+ * (postgres-single-user), each paced as on AWS and back-to-back. Then (issue 15) the same on a
+ * private redis-server: dual password (redis-dual-password) beside single user (redis-single-user). The application and pacing models
  * are documented in test/e2e/support/login-loop.ts and test/e2e/support/zero-downtime.ts; the test
  * test/e2e/zero-downtime.test.ts asserts the paced alternating result (zero failures).
  *
@@ -23,6 +24,7 @@ import type { ClientModel } from '../test/e2e/support/login-loop.js';
 import { RotationRig } from '../test/e2e/support/rotation-rig.js';
 import { createPostgresApp, runZeroDowntime } from '../test/e2e/support/zero-downtime.js';
 import type { PostgresTemplate, ZeroDowntimeResult } from '../test/e2e/support/zero-downtime.js';
+import { measureRedisZeroDowntime } from './support/redis-zero-downtime.js';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/zero-downtime.json');
@@ -65,8 +67,8 @@ const SCENARIOS: { template: PostgresTemplate; paced: boolean; clients: ClientMo
 ];
 
 interface Row {
-  strategy: 'alternating-users' | 'single-user';
-  template: PostgresTemplate;
+  strategy: 'alternating-users' | 'single-user' | 'dual-password';
+  template: string;
   pacing: 'paced' | 'back-to-back';
   client: string;
   cacheMs: number;
@@ -84,7 +86,9 @@ function rows(result: ZeroDowntimeResult): Row[] {
   const byModel = new Map<string, Row>();
   for (const client of result.stats.clients) {
     const row = byModel.get(client.name) ?? {
-      strategy: result.template === 'postgres-multi-user' ? 'alternating-users' : 'single-user',
+      strategy: (result.template === 'postgres-multi-user'
+        ? 'alternating-users'
+        : 'single-user') as Row['strategy'],
       template: result.template,
       pacing: result.paced ? 'paced' : 'back-to-back',
       client: client.name,
@@ -110,11 +114,11 @@ function rows(result: ZeroDowntimeResult): Row[] {
 
 function markdown(table: Row[]): string {
   const header =
-    '| strategy | pacing | client | clients | logins | failed | errors | logins during rotations | failed % |\n' +
-    '|---|---|---|---:|---:|---:|---:|---:|---:|';
+    '| strategy | template | pacing | client | clients | logins | failed | errors | logins during rotations | failed % |\n' +
+    '|---|---|---|---|---:|---:|---:|---:|---:|---:|';
   const lines = table.map(
     (row) =>
-      `| ${row.strategy} | ${row.pacing} | ${row.client} | ${row.clients} | ${row.logins} | ` +
+      `| ${row.strategy} | ${row.template} | ${row.pacing} | ${row.client} | ${row.clients} | ${row.logins} | ` +
       `${row.failures} | ${row.errors} | ${row.loginsDuringRotation} | ${(row.failureRate * 100).toFixed(1)} |`,
   );
   return [header, ...lines].join('\n');
@@ -167,6 +171,14 @@ async function main(): Promise<void> {
     await dropRoles(roles, address).catch(() => undefined);
     await spawned?.stop();
   }
+  // Issue 15: dual password on Redis (one user, no clone) beside single user, paced and back-to-back.
+  const redis = await measureRedisZeroDowntime({
+    rotations: ROTATIONS,
+    clients: clients(READS_EVERY_LOGIN, CACHES),
+    pacings: [true, false],
+  });
+  if ('skipped' in redis) process.stdout.write(`Redis scenarios skipped: ${redis.skipped}\n`);
+  else table.push(...redis.rows.map((row) => ({ ...row, ms: 0 })));
 
   const report = {
     benchmark: 'zero-downtime',

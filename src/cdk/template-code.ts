@@ -10,6 +10,10 @@ const ROTATION_TEMPLATES = [
   'postgres-multi-user',
   'mysql-single-user',
   'mysql-multi-user',
+  'redshift-single-user',
+  'redshift-multi-user',
+  'redis-single-user',
+  'redis-dual-password',
 ] as const;
 
 type RotationTemplateName = (typeof ROTATION_TEMPLATES)[number];
@@ -18,9 +22,9 @@ function isRotationTemplateName(value: unknown): value is RotationTemplateName {
   return typeof value === 'string' && (ROTATION_TEMPLATES as readonly string[]).includes(value);
 }
 
-/** Whether a template rotates with a superuser secret (the alternating-users strategy). */
+/** Whether a template rotates with a superuser secret (alternating users; every Redis template). */
 function isMultiUserTemplate(template: RotationTemplateName): boolean {
-  return template.endsWith('-multi-user');
+  return template.endsWith('-multi-user') || template.startsWith('redis-');
 }
 
 /** The package root (see shared/package-root.ts); a ConfigurationError naming `code` if not found. */

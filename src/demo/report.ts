@@ -61,8 +61,10 @@ interface DemoReport {
   postgres?: { host: string; port: number; version: string; dataDir: string };
   secretsManager?: { endpoint: string };
   secret?: { name: string; arn: string; username: string };
-  /** The handler the local Secrets Manager invokes: the postgres-single-user template's wiring. */
+  /** The handler the local Secrets Manager invokes: the postgres-single-user template's wiring, or its zip. */
   handler: string;
+  /** `lambda`: the zip ran under AWS's Lambda runtime interface client, in a process of its own. */
+  runtime: 'in-process' | 'lambda';
   setup: DemoPhase[];
   before: DemoVersion[];
   rotation?: { token: string; rotateSecretMs: number; succeeded: boolean; steps: DemoStep[] };

@@ -17,6 +17,7 @@ import { createLoginRole, serverVersion } from './database.js';
 import { DemoProgress, since } from './progress.js';
 import type { DemoEvent, DemoReport } from './report.js';
 import { TEMPLATE_WIRING, registerRotationFunction } from './rotation-function.js';
+import type { DemoLambdaRuntime } from './rotation-function.js';
 import { readVersions } from './versions.js';
 
 const SECRET_NAME = 'rotation-kit-demo/app-db';
@@ -33,6 +34,11 @@ interface DemoOptions {
   cleanup?: Cleanup;
   /** Stops the demo between phases (Ctrl-C); cleanup still runs. */
   signal?: AbortSignal;
+  /**
+   * Run the postgres-single-user zip under AWS's Lambda runtime interface client (a child process
+   * on Node.js 22) instead of its handler in this process.
+   */
+  lambda?: DemoLambdaRuntime;
 }
 
 /** The rotation stopped at a step (its error is in the step's report); the checks are skipped. */
@@ -43,7 +49,7 @@ class DemoRotationFailedError extends Error {
   }
 }
 
-function emptyReport(): DemoReport {
+function emptyReport(lambda: DemoLambdaRuntime | undefined): DemoReport {
   return {
     ok: false,
     totalMs: 0,
@@ -52,7 +58,8 @@ function emptyReport(): DemoReport {
     postgres: undefined,
     secretsManager: undefined,
     secret: undefined,
-    handler: TEMPLATE_WIRING,
+    handler: lambda ? `${lambda.zip} (index.handler)` : TEMPLATE_WIRING,
+    runtime: lambda ? 'lambda' : 'in-process',
     setup: [],
     before: [],
     rotation: undefined,
@@ -96,7 +103,7 @@ async function startSecretsManager(cleanup: Cleanup): Promise<LocalSecretsManage
 async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const started = performance.now();
   const cleanup = options.cleanup ?? new Cleanup();
-  const progress = new DemoProgress(emptyReport(), options.onEvent, options.signal);
+  const progress = new DemoProgress(emptyReport(options.lambda), options.onEvent, options.signal);
   const { report } = progress;
   try {
     progress.section('Setting up');
@@ -151,7 +158,9 @@ async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     const adapter = createPostgresAdapter();
     const steps = await progress.phase(
       'function',
-      'rotation function registered: postgres-single-user template',
+      options.lambda
+        ? 'rotation function registered: postgres-single-user zip, Lambda runtime client'
+        : 'rotation function registered: postgres-single-user template',
       async () =>
         registerRotationFunction({
           local,
@@ -159,6 +168,11 @@ async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
           adapter,
           logger: options.onHandlerLog ? createJsonLogger({ write: options.onHandlerLog }) : silentLogger,
           cleanup,
+          lambda: options.lambda,
+          // The function's output comes in chunks of whole lines here; the sink adds its own newline.
+          onFunctionOutput: options.onHandlerLog
+            ? (text) => options.onHandlerLog?.(text.replace(/\n$/, ''))
+            : undefined,
           onStep: (step) => progress.emit({ type: 'step', step }),
         }),
     );

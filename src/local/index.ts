@@ -6,4 +6,5 @@ export { startLocalSecretsManager } from './server.js';
 export type { LocalSecretsManager, LocalSecretsManagerOptions } from './server.js';
 export { RotationFunctionError } from './lambda/functions.js';
 export type { RotationFunction } from './lambda/functions.js';
+export type { LambdaZipFunction } from './lambda/zipFunction.js';
 export type { RotationOutcome, RotationTracker } from './lambda/rotationRunner.js';

@@ -5,6 +5,8 @@ import { silentLogger } from '../shared/logger.js';
 import type { Logger } from '../shared/logger.js';
 import type { RotationFunction } from './lambda/functions.js';
 import type { RotationTracker } from './lambda/rotationRunner.js';
+import { ZipFunctionEnvironment, isZipFunction } from './lambda/zipFunction.js';
+import type { LambdaZipFunction } from './lambda/zipFunction.js';
 import { createSecretsManagerHttpServer } from './protocol/httpServer.js';
 import { SecretsManagerService } from './service.js';
 import { createHostPolicy, isLoopbackHost } from './net/loopback.js';
@@ -32,8 +34,11 @@ interface LocalSecretsManagerOptions {
   region?: string;
   /** Account in ARNs; default `123456789012`. */
   accountId?: string;
-  /** Rotation functions by Lambda ARN: in-process handlers or `http(s)://` invoke URLs. */
-  functions?: Record<string, RotationFunction>;
+  /**
+   * Rotation functions by Lambda ARN: in-process handlers, `http(s)://` invoke URLs, or deployable
+   * zips run under AWS's Lambda runtime interface client (`{ zip, handler, env, timeoutMs }`).
+   */
+  functions?: Record<string, RotationFunction | LambdaZipFunction>;
   /** Where the server logs (operations, rotation steps; never values). Default: silent. */
   logger?: Logger;
   /** Epoch-milliseconds clock; default `Date.now`. For tests of time-bound rules. */
@@ -55,8 +60,12 @@ interface LocalSecretsManager {
   };
   /** Await or observe the rotations RotateSecret starts. */
   readonly rotations: RotationTracker;
-  /** Makes `arn` invocable as a rotation function (replacing any earlier registration). */
-  registerFunction(arn: string, fn: RotationFunction): void;
+  /**
+   * Makes `arn` invocable as a rotation function (replacing any earlier registration). A
+   * `{ zip, handler?, env?, timeoutMs?, memoryMb? }` is unzipped now and run, at its first
+   * invocation, under AWS's Lambda runtime interface client, as Lambda runs it.
+   */
+  registerFunction(arn: string, fn: RotationFunction | LambdaZipFunction): void;
   /** Stops listening, lets running rotations end, flushes the data file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -185,7 +194,6 @@ async function startLocalSecretsManager(
   const host = options.host ?? DEFAULTS.host;
   const logger = options.logger ?? silentLogger;
   const service = new SecretsManagerService({ region, accountId }, options.clock ?? Date.now, logger);
-  for (const [arn, fn] of Object.entries(options.functions ?? {})) service.functions.register(arn, fn);
   let lock: HeldLock | undefined;
   if (options.dataFile !== undefined) {
     const opened = await openDataFile(options.dataFile, service);
@@ -212,6 +220,28 @@ async function startLocalSecretsManager(
   }
   const { port } = http.address() as AddressInfo;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Zip functions know the endpoint their Secrets Manager client must use, so they come after listen.
+  const environments = new Map<string, ZipFunctionEnvironment>();
+  const registerFunction = (arn: string, fn: RotationFunction | LambdaZipFunction): void => {
+    const previous = environments.get(arn);
+    if (isZipFunction(fn)) {
+      const environment = new ZipFunctionEnvironment(fn, { arn, region, secretsManagerEndpoint: endpoint });
+      service.functions.register(arn, environment.invoke);
+      environments.set(arn, environment);
+    } else {
+      service.functions.register(arn, fn);
+      environments.delete(arn);
+    }
+    if (previous) void previous.dispose();
+  };
+  try {
+    for (const [arn, fn] of Object.entries(options.functions ?? {})) registerFunction(arn, fn);
+  } catch (error) {
+    await Promise.all([...environments.values()].map((environment) => environment.dispose()));
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    await lock?.release();
+    throw error;
+  }
   logger.info('local Secrets Manager listening', { endpoint, dataFile: options.dataFile });
   if (!isLoopbackHost(host)) logger.warn(exposureWarning(endpoint), { endpoint });
 
@@ -222,6 +252,8 @@ async function startLocalSecretsManager(
       http.closeIdleConnections();
       // Requests under way finish; then any connection still open is cut.
       const cut = setTimeout(() => http.closeAllConnections(), 1000);
+      // A zip function's process is stopped first: a step under way fails at once, as on abort.
+      await Promise.all([...environments.values()].map((environment) => environment.dispose()));
       await service.rotations.stop();
       await closed;
       clearTimeout(cut);
@@ -252,7 +284,7 @@ async function startLocalSecretsManager(
       last: (secretId) => service.rotations.last(resolveArn(secretId)),
       onFinished: (listener) => service.rotations.onFinished(listener),
     },
-    registerFunction: (arn, fn) => service.functions.register(arn, fn),
+    registerFunction,
     stop,
   };
 }

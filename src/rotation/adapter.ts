@@ -1,10 +1,11 @@
 /**
  * The database seam. The engine never imports a driver: it speaks to an adapter through this small
- * interface. See README "Your own adapter" and examples/redis-acl/README.md. For every method: no
+ * interface. See README "Your own adapter" and examples/redis-acl/README.md (the Redis adapter, src/adapters/redis, as a worked example). For every method: no
  * password, secret string or connection string with a password in an error's message, stack or
  * `cause` (drivers often attach the failed command: pass on a driver error's name, code and a
  * scrubbed message, never the error itself).
  */
+import type { PasswordPolicy } from './password-policy.js';
 
 /** The keys every database secret has, as AWS's rotation templates write them. */
 interface DatabaseSecret {
@@ -22,6 +23,24 @@ interface DatabaseSecret {
 interface PasswordChange {
   username: string;
   password: string;
+}
+
+/**
+ * Two valid passwords for one user at once (Redis/Valkey ACL users, MySQL 8.0.14+), which the
+ * dual-password strategy needs. Each method connects as `login` (the user itself, or a superuser),
+ * is safe to repeat, always closes its connection, and throws `LoginFailedError` when `login` is
+ * rejected and `RoleNotFoundError` when the user does not exist (never creates it).
+ */
+interface DualPasswordSupport<S extends DatabaseSecret = DatabaseSecret> {
+  /**
+   * Throws `DualPasswordUnsupportedError` when this server cannot hold two passwords for a user
+   * (MariaDB, MySQL before 8.0.14). Changes nothing. createSecret calls it before anything is written.
+   */
+  checkServer?(login: S): Promise<void>;
+  /** Adds `change.password` to the user's valid passwords; the ones it has keep working. */
+  addPassword(login: S, change: PasswordChange): Promise<void>;
+  /** Removes every password of `username` except those in `keep`, which keep working. */
+  retirePasswords(login: S, username: string, keep: readonly string[]): Promise<void>;
 }
 
 interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
@@ -82,6 +101,20 @@ interface DatabaseAdapter<S extends DatabaseSecret = DatabaseSecret> {
    * it cheap: it must not load a driver that only connections need.
    */
   checkDependencies?(): Promise<void>;
+
+  /**
+   * The engine's own password rules, as GetRandomPassword options: the default password policy
+   * (the handler's `passwordPolicy` option and `PASSWORD_LENGTH`/`EXCLUDE_CHARACTERS` win over it).
+   */
+  readonly passwordPolicy?: PasswordPolicy;
+
+  /**
+   * Throws `PasswordPolicyError` (naming the rule, never the password) when the engine would refuse
+   * `password`. createSecret calls it on the new password before anything is written.
+   */
+  checkPassword?(password: string): void;
+  /** Optional: two valid passwords per user, for `dualPassword()`. */
+  readonly dualPassword?: DualPasswordSupport<S>;
 }
 
-export type { DatabaseAdapter, DatabaseSecret, PasswordChange };
+export type { DatabaseAdapter, DatabaseSecret, DualPasswordSupport, PasswordChange };

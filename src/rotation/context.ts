@@ -1,7 +1,10 @@
 import { SecretShapeError, VersionNotStagedError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { RandomPasswordRequest, SecretDescription, SecretsGateway } from '../secrets/gateway.js';
+import type { SecretDescription, SecretsGateway } from '../secrets/gateway.js';
+import { generateRandomPassword } from '../shared/random-password.js';
+import type { RandomPasswordRequest } from '../shared/random-password.js';
 import type { DatabaseAdapter, DatabaseSecret } from './adapter.js';
+import type { PasswordSource } from './password-policy.js';
 import { Stage } from './constants.js';
 import type { StageName, StepName } from './constants.js';
 import type { RotationEvent } from './event.js';
@@ -21,6 +24,8 @@ interface RotationContextInit<S extends DatabaseSecret> {
   strategy: RotationStrategy;
   secrets: SecretsGateway;
   passwordRequest: RandomPasswordRequest;
+  /** Default `'function'`. */
+  passwordSource?: PasswordSource;
   log: Logger;
 }
 
@@ -39,6 +44,7 @@ class RotationContext<S extends DatabaseSecret = DatabaseSecret> {
   readonly strategy: RotationStrategy;
   readonly secrets: SecretsGateway;
   readonly passwordRequest: RandomPasswordRequest;
+  readonly passwordSource: PasswordSource;
   readonly log: Logger;
 
   constructor(init: RotationContextInit<S>) {
@@ -51,7 +57,14 @@ class RotationContext<S extends DatabaseSecret = DatabaseSecret> {
     this.strategy = init.strategy;
     this.secrets = init.secrets;
     this.passwordRequest = init.passwordRequest;
+    this.passwordSource = init.passwordSource ?? 'function';
     this.log = init.log;
+  }
+
+  /** A new password per the policy: made in this process, or by GetRandomPassword if so configured. */
+  async newPassword(): Promise<string> {
+    if (this.passwordSource === 'secrets-manager') return this.secrets.randomPassword(this.passwordRequest);
+    return generateRandomPassword(this.passwordRequest);
   }
 
   /** The VersionId holding a label, from this invocation's DescribeSecret. */

@@ -10,8 +10,8 @@ import { Stage } from './constants.js';
 import type { StepName } from './constants.js';
 import { RotationContext } from './context.js';
 import { parseRotationEvent } from './event.js';
-import { resolvePasswordPolicy } from './password-policy.js';
-import type { PasswordPolicy } from './password-policy.js';
+import { resolvePasswordPolicy, resolvePasswordSource } from './password-policy.js';
+import type { PasswordPolicy, PasswordSource } from './password-policy.js';
 import { createSecret } from './steps/create-secret.js';
 import { finishSecret } from './steps/finish-secret.js';
 import { setSecret } from './steps/set-secret.js';
@@ -51,8 +51,17 @@ type RotationHandlerOptions<S extends DatabaseSecret = DatabaseSecret> = Secrets
   adapter: DatabaseAdapter<S>;
   /** Who changes whose password. Default: `singleUser()`. */
   strategy?: RotationStrategy;
-  /** Forwarded to GetRandomPassword; `PASSWORD_LENGTH` and `EXCLUDE_CHARACTERS` override it. */
+  /**
+   * GetRandomPassword's options, over the adapter's own `passwordPolicy`; `PASSWORD_LENGTH` and
+   * `EXCLUDE_CHARACTERS` override it.
+   */
   passwordPolicy?: PasswordPolicy;
+  /**
+   * `'function'` (default): passwords are generated in the function, with GetRandomPassword's
+   * semantics, one call fewer and no IAM grant on `*`; `'secrets-manager'` calls GetRandomPassword.
+   * `ROTATION_KIT_PASSWORD_SOURCE` overrides it.
+   */
+  passwordSource?: PasswordSource;
   /** Default: JSON lines on stdout, redacted. Any Powertools-style logger works. */
   logger?: Logger;
   /** Replace or wrap any of the four steps. */
@@ -106,7 +115,11 @@ function createRotationHandler<S extends DatabaseSecret>(
       token: parsed.ClientRequestToken,
       ...(lambdaContext?.awsRequestId ? { requestId: lambdaContext.awsRequestId } : {}),
     });
-    const passwordRequest = resolvePasswordPolicy(options.passwordPolicy);
+    const passwordRequest = resolvePasswordPolicy({
+      ...options.adapter.passwordPolicy,
+      ...options.passwordPolicy,
+    });
+    const passwordSource = resolvePasswordSource(options.passwordSource);
     const description = await secrets.describe(parsed.SecretId);
     const context = new RotationContext<S>({
       event: parsed,
@@ -115,6 +128,7 @@ function createRotationHandler<S extends DatabaseSecret>(
       strategy,
       secrets,
       passwordRequest,
+      passwordSource,
       log,
     });
     try {

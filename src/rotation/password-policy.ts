@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../shared/errors.js';
-import type { RandomPasswordRequest } from '../secrets/gateway.js';
+import type { RandomPasswordRequest } from '../shared/random-password.js';
 
-/** Options forwarded to GetRandomPassword. */
+/** How new passwords are made, with GetRandomPassword's options and semantics. */
 interface PasswordPolicy {
   /** 1-4096. Default 32. Environment override: `PASSWORD_LENGTH`. */
   length?: number;
@@ -23,8 +23,18 @@ interface PasswordPolicy {
 const DEFAULT_EXCLUDE_CHARACTERS = '/@"\'\\';
 
 /**
- * Resolves the policy into the request GetRandomPassword takes. The environment overrides options,
- * as AWS's templates do, so a deployed function can be tuned without a rebuild.
+ * Where new passwords come from: `'function'` (the default) generates them in the Lambda, from a
+ * CSPRNG with GetRandomPassword's exact semantics, saving a call and the IAM grant on `*`;
+ * `'secrets-manager'` calls the service's GetRandomPassword, for teams whose policy requires it.
+ */
+type PasswordSource = 'function' | 'secrets-manager';
+
+const PASSWORD_SOURCES: readonly PasswordSource[] = ['function', 'secrets-manager'];
+
+/**
+ * Resolves the policy into GetRandomPassword's request, which the in-function generator takes too.
+ * The environment overrides options, as AWS's templates do, so a deployed function can be tuned
+ * without a rebuild.
  */
 function resolvePasswordPolicy(
   policy: PasswordPolicy = {},
@@ -38,9 +48,16 @@ function resolvePasswordPolicy(
       'an integer from 1 to 4096',
     );
   }
+  const excludeCharacters = env.EXCLUDE_CHARACTERS ?? policy.excludeCharacters ?? DEFAULT_EXCLUDE_CHARACTERS;
+  if (excludeCharacters.length > 4096) {
+    throw new ConfigurationError(
+      env.EXCLUDE_CHARACTERS !== undefined ? 'EXCLUDE_CHARACTERS' : 'passwordPolicy.excludeCharacters',
+      'at most 4096 characters',
+    );
+  }
   const request: RandomPasswordRequest = {
     PasswordLength: length,
-    ExcludeCharacters: env.EXCLUDE_CHARACTERS ?? policy.excludeCharacters ?? DEFAULT_EXCLUDE_CHARACTERS,
+    ExcludeCharacters: excludeCharacters,
     IncludeSpace: policy.includeSpace ?? false,
     RequireEachIncludedType: policy.requireEachIncludedType ?? true,
   };
@@ -51,5 +68,21 @@ function resolvePasswordPolicy(
   return request;
 }
 
-export { DEFAULT_EXCLUDE_CHARACTERS, resolvePasswordPolicy };
-export type { PasswordPolicy };
+/** The password source; `ROTATION_KIT_PASSWORD_SOURCE` overrides the option, as the policy's variables do. */
+function resolvePasswordSource(
+  option: PasswordSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): PasswordSource {
+  const fromEnv = env.ROTATION_KIT_PASSWORD_SOURCE !== undefined;
+  const value = fromEnv ? env.ROTATION_KIT_PASSWORD_SOURCE?.trim() : (option ?? 'function');
+  if (!(PASSWORD_SOURCES as readonly unknown[]).includes(value)) {
+    throw new ConfigurationError(
+      fromEnv ? 'ROTATION_KIT_PASSWORD_SOURCE' : 'passwordSource',
+      PASSWORD_SOURCES.map((source) => `"${source}"`).join(' or '),
+    );
+  }
+  return value as PasswordSource;
+}
+
+export { DEFAULT_EXCLUDE_CHARACTERS, resolvePasswordPolicy, resolvePasswordSource };
+export type { PasswordPolicy, PasswordSource };

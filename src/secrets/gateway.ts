@@ -6,6 +6,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { RandomPasswordRequest } from '../shared/random-password.js';
 import { VersionCache } from './version-cache.js';
 
 /** What rotation needs to know about a secret; always read fresh (labels move). */
@@ -15,18 +16,6 @@ interface SecretDescription {
   rotationEnabled: boolean;
   /** VersionId -> staging labels, deprecated versions left out (as DescribeSecret returns them). */
   versions: Record<string, string[]>;
-}
-
-/** GetRandomPassword's options, in the API's own names. */
-interface RandomPasswordRequest {
-  PasswordLength?: number;
-  ExcludeCharacters?: string;
-  ExcludeNumbers?: boolean;
-  ExcludePunctuation?: boolean;
-  ExcludeUppercase?: boolean;
-  ExcludeLowercase?: boolean;
-  IncludeSpace?: boolean;
-  RequireEachIncludedType?: boolean;
 }
 
 type PutOutcome = 'created' | 'already-exists';
@@ -91,6 +80,7 @@ class SecretsGateway {
     return this.values.get(secretId, versionId) !== undefined;
   }
 
+  /** The service's GetRandomPassword, for `passwordSource: 'secrets-manager'`. */
   async randomPassword(request: RandomPasswordRequest): Promise<string> {
     const out = await this.client.send(new GetRandomPasswordCommand(request));
     if (!out.RandomPassword) throw new Error('GetRandomPassword returned no password');

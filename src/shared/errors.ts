@@ -130,6 +130,22 @@ class PrivilegeCopyError extends RotationError {
   }
 }
 
+/**
+ * The dual-password strategy cannot run here: the adapter has no `dualPassword` capability, or the
+ * server cannot hold two passwords for one user (MariaDB, MySQL before 8.0.14). Raised by
+ * createSecret before anything is written.
+ */
+class DualPasswordUnsupportedError extends RotationError {
+  override readonly name = 'DualPasswordUnsupportedError';
+  constructor(engine: string, reason: string) {
+    super(
+      'DUAL_PASSWORD_UNSUPPORTED',
+      `The dual-password strategy is not available for engine "${engine}": ${reason}. Use singleUser() or alternatingUsers() instead`,
+      { engine },
+    );
+  }
+}
+
 /** Options or environment variables given to the library are invalid. */
 class ConfigurationError extends RotationError {
   override readonly name = 'ConfigurationError';
@@ -150,6 +166,36 @@ class MissingDependencyError extends RotationError {
   }
 }
 
+/**
+ * GetRandomPassword's options leave no password to make (the service answers
+ * InvalidParameterException). Raised by src/shared/random-password.ts for the rotation handler and
+ * the local Secrets Manager alike. The too-short text is the service's; the every-character-excluded
+ * one is chosen (not recorded).
+ */
+class PasswordGenerationError extends RotationError {
+  override readonly name = 'PasswordGenerationError';
+  readonly reason: 'no-characters' | 'too-short';
+
+  constructor(reason: 'no-characters' | 'too-short') {
+    super(
+      'PASSWORD_GENERATION',
+      reason === 'no-characters'
+        ? 'The password cannot be generated because every character is excluded.'
+        : 'Password length is too short based on the required types.',
+      { reason },
+    );
+    this.reason = reason;
+  }
+}
+
+/** A new password breaks the engine's password rules (e.g. Redshift's); the value is never shown. */
+class PasswordPolicyError extends RotationError {
+  override readonly name = 'PasswordPolicyError';
+  constructor(engine: string, rule: string) {
+    super('PASSWORD_POLICY', `The new password breaks ${engine}'s password rules: ${rule}`, { engine });
+  }
+}
+
 /** The local Secrets Manager's data file is unreadable, corrupt or truncated: refused, never reset. */
 class DataFileError extends RotationError {
   override readonly name = 'DataFileError';
@@ -167,9 +213,12 @@ export {
   ConfigurationError,
   DataFileError,
   DatabaseConnectionError,
+  DualPasswordUnsupportedError,
   InvalidEventError,
   LoginFailedError,
   MissingDependencyError,
+  PasswordGenerationError,
+  PasswordPolicyError,
   PrivilegeCopyError,
   ReadOnlyDatabaseError,
   RoleNotFoundError,

@@ -1,5 +1,10 @@
-import type { DatabaseAdapter, DatabaseSecret } from '../rotation/adapter.js';
-import { LoginFailedError, RotationError, SecretShapeError } from '../shared/errors.js';
+import type { DatabaseAdapter, DatabaseSecret, DualPasswordSupport } from '../rotation/adapter.js';
+import {
+  DualPasswordUnsupportedError,
+  LoginFailedError,
+  RotationError,
+  SecretShapeError,
+} from '../shared/errors.js';
 
 /** What the suite needs to exercise an adapter against a real server. */
 interface ConformanceTarget<S extends DatabaseSecret = DatabaseSecret> {
@@ -224,7 +229,83 @@ function adapterConformanceCases<S extends DatabaseSecret>(target: ConformanceTa
       },
     });
   }
+  if (adapter.dualPassword) cases.push(...dualPasswordCases(target, adapter.dualPassword));
   return cases;
+}
+
+/**
+ * The dual-password capability, logged in as the user itself. On a server that refuses it
+ * (`checkServer` throws DualPasswordUnsupportedError, e.g. MariaDB), every method must refuse the
+ * same way and change nothing.
+ */
+function dualPasswordCases<S extends DatabaseSecret>(
+  target: ConformanceTarget<S>,
+  support: DualPasswordSupport<S>,
+): ConformanceCase[] {
+  const { adapter } = target;
+  const logsIn = async (secret: S, password: string) => adapter.canLogin({ ...secret, password });
+  /** False when the server refuses dual passwords (checked to refuse everything, changing nothing). */
+  const supported = async (user: S): Promise<boolean> => {
+    try {
+      await support.checkServer?.(user);
+      return true;
+    } catch (error) {
+      check(
+        error instanceof DualPasswordUnsupportedError,
+        'checkServer refuses with DualPasswordUnsupportedError',
+      );
+    }
+    for (const attempt of [
+      () => support.addPassword(user, { username: user.username, password: 'Refused-Pa55' }),
+      () => support.retirePasswords(user, user.username, [user.password]),
+    ]) {
+      const error = await expectRejects(attempt(), 'a refused server refuses every dual-password method');
+      check(error instanceof DualPasswordUnsupportedError, 'refused with DualPasswordUnsupportedError');
+    }
+    check(await adapter.canLogin(user), 'a refused server: the password is unchanged');
+    check(!(await logsIn(user, 'Refused-Pa55')), 'a refused server: no password was added');
+    return false;
+  };
+  return [
+    {
+      name: 'dualPassword.addPassword: the new password logs in and the current one still does; a repeat is harmless',
+      async run() {
+        const user = await target.createUser(uniqueName('rk_dual_add'), 'Dual-Old-Pa55');
+        if (!(await supported(user))) return;
+        const password = 'Dual-New-Pa55' + PUNCTUATION;
+        await support.addPassword(user, { username: user.username, password });
+        check(await logsIn(user, password), 'the added password logs in');
+        check(await adapter.canLogin(user), 'the current password still logs in');
+        await support.addPassword(user, { username: user.username, password });
+        check(
+          (await logsIn(user, password)) && (await adapter.canLogin(user)),
+          'adding the same password again keeps both working',
+        );
+        await target.dropUser?.(user.username);
+      },
+    },
+    {
+      name: 'dualPassword.retirePasswords keeps exactly the given password, whichever was added last; a repeat is harmless',
+      async run() {
+        const user = await target.createUser(uniqueName('rk_dual_retire'), 'Dual-First-Pa55');
+        if (!(await supported(user))) return;
+        const second = 'Dual-Second-Pa55';
+        const third = 'Dual-Third-Pa55';
+        await support.addPassword(user, { username: user.username, password: second });
+        // Keep the older one: an engine that only drops "the old password" would keep the wrong one.
+        await support.retirePasswords(user, user.username, [user.password]);
+        check(await adapter.canLogin(user), 'the kept password logs in');
+        check(!(await logsIn(user, second)), 'the other password is retired');
+        await support.retirePasswords(user, user.username, [user.password]);
+        check(await adapter.canLogin(user), 'retiring again keeps the kept password');
+        await support.addPassword(user, { username: user.username, password: third });
+        await support.retirePasswords({ ...user, password: third }, user.username, [third]);
+        check(await logsIn(user, third), 'the kept (newest) password logs in');
+        check(!(await adapter.canLogin(user)), 'the older password is retired');
+        await target.dropUser?.(user.username);
+      },
+    },
+  ];
 }
 
 export { ConformanceError, PUNCTUATION, adapterConformanceCases };

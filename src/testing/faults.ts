@@ -1,4 +1,4 @@
-import type { DatabaseAdapter, DatabaseSecret } from '../rotation/adapter.js';
+import type { DatabaseAdapter, DatabaseSecret, PasswordChange } from '../rotation/adapter.js';
 
 /** Where an injected fault strikes: the Nth Secrets Manager or database call of one invocation. */
 interface Fault {
@@ -64,6 +64,19 @@ function adapterWithFaults<S extends DatabaseSecret>(
   if (adapter.ensureUserLike) {
     const ensure = adapter.ensureUserLike.bind(adapter);
     wrapped.ensureUserLike = (admin, like, change) => point.around(() => ensure(admin, like, change));
+  }
+  if (adapter.dualPassword) {
+    const support = adapter.dualPassword;
+    const checkServer = support.checkServer?.bind(support);
+    Object.assign(wrapped, {
+      dualPassword: {
+        ...(checkServer && { checkServer: (login: S) => point.around(() => checkServer(login)) }),
+        addPassword: (login: S, change: PasswordChange) =>
+          point.around(() => support.addPassword(login, change)),
+        retirePasswords: (login: S, username: string, keep: readonly string[]) =>
+          point.around(() => support.retirePasswords(login, username, keep)),
+      },
+    });
   }
   return wrapped;
 }

@@ -1,8 +1,12 @@
 // `rotation-kit demo`, end to end, as a user runs it: a child process that starts its own embedded
 // PostgreSQL and local Secrets Manager, rotates, checks, and cleans up.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildTemplates } from '../../scripts/build-templates.js';
+import { findLambdaRuntimeClient } from '../../src/local/lambda/runtimeClient.js';
+import { describeUnlessMissing } from '../support/binaries.js';
 import { REPO_ROOT, runCliProcess } from './support/cli.js';
 
 interface DemoJson {
@@ -13,6 +17,8 @@ interface DemoJson {
   before: { versionId: string; stages: string[]; passwordSha256: string }[];
   after: { versionId: string; stages: string[]; passwordSha256: string }[];
   rotation: { token: string; succeeded: boolean; steps: { step: string; ok: boolean; ms: number }[] };
+  runtime: string;
+  handler: string;
   checks: { id: string; ok: boolean }[];
   cleanup: { title: string; ok: boolean }[];
 }
@@ -105,4 +111,60 @@ onLinux(
     expect(processGroup(pgid)).toEqual([]);
   },
   180_000,
+);
+
+function lambdaRuntimeMissing(): string | undefined {
+  try {
+    findLambdaRuntimeClient([join(REPO_ROOT, 'tools', 'lambda-runtime')]);
+    return undefined;
+  } catch (error) {
+    return `${(error as Error).message} (in this repository: npm run setup:lambda-runtime)`;
+  }
+}
+
+describeUnlessMissing(
+  lambdaRuntimeMissing(),
+  { need: 'aws-lambda-ric', suiteLabel: 'Lambda runtime interface client' },
+  'demo --runtime lambda',
+  () => {
+    let out: string;
+    beforeAll(async () => {
+      out = mkdtempSync(join(tmpdir(), 'rotation-kit-demo-zip-'));
+      await buildTemplates({ outDir: out, only: ['postgres-single-user'] });
+    }, 120_000);
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+    it('rotates through the template zip under the runtime client: its log lines carry the runtime’s request ids', async () => {
+      const zip = join(out, 'postgres-single-user.zip');
+      const run = await runCliProcess(['demo', '--json', '--verbose', '--runtime', 'lambda', '--zip', zip]);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as DemoJson;
+      expect(report).toMatchObject({ ok: true, runtime: 'lambda', handler: `${zip} (index.handler)` });
+      expect(report.rotation.steps.map((s) => [s.step, s.ok])).toEqual([
+        ['createSecret', true],
+        ['setSecret', true],
+        ['testSecret', true],
+        ['finishSecret', true],
+      ]);
+      // What the function process wrote: the handler's JSON lines, each with the request id the
+      // runtime client took from the Runtime API (a fresh UUID per invocation), and no password.
+      const lines = run.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { message?: string; step?: string; requestId?: string });
+      const completed = lines.filter((line) => line.message === 'step complete');
+      expect(completed.map((line) => line.step)).toEqual([
+        'createSecret',
+        'setSecret',
+        'testSecret',
+        'finishSecret',
+      ]);
+      const requestIds = new Set(completed.map((line) => line.requestId));
+      expect(requestIds.size).toBe(4);
+      for (const id of requestIds)
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(run.stderr).not.toMatch(/"password"\s*:/);
+      expect(report.cleanup.every((c) => c.ok)).toBe(true);
+    }, 180_000);
+  },
 );

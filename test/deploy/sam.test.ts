@@ -11,8 +11,9 @@ const MASTER_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/mas
 const REQUIRED = {
   CodeBucket: 'artifacts',
   CodeKey: 'rotation-kit/postgres-single-user.zip',
-  SecretArn: SECRET_ARN,
+  SecretArns: SECRET_ARN,
 };
+const OTHER_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/reports-GhIjKl';
 
 const template = readCloudFormationYaml(TEMPLATE_PATH);
 
@@ -58,9 +59,11 @@ describe('SAM template: the function', () => {
 
   it('sets the handler variables only when their parameters are given, so the library defaults apply', () => {
     expect(deployed().fn.Properties.Environment).toEqual({
-      Variables: { NODE_OPTIONS: '--enable-source-maps' },
+      Variables: { NODE_OPTIONS: '--enable-source-maps', ROTATION_KIT_PASSWORD_SOURCE: 'function' },
     });
-    expect(deployed({ EnableSourceMaps: 'false' }).fn.Properties.Environment).toEqual({ Variables: {} });
+    expect(deployed({ EnableSourceMaps: 'false' }).fn.Properties.Environment).toEqual({
+      Variables: { ROTATION_KIT_PASSWORD_SOURCE: 'function' },
+    });
     const tuned = deployed({
       PasswordLength: '48',
       ExcludeCharacters: '/@"',
@@ -68,6 +71,7 @@ describe('SAM template: the function', () => {
     });
     expect(tuned.fn.Properties.Environment).toEqual({
       Variables: {
+        ROTATION_KIT_PASSWORD_SOURCE: 'function',
         NODE_OPTIONS: '--enable-source-maps',
         PASSWORD_LENGTH: '48',
         EXCLUDE_CHARACTERS: '/@"',
@@ -97,7 +101,7 @@ describe('SAM template: the function', () => {
 
   it('accepts only full secret ARNs, whose six-character suffix IAM needs to match', () => {
     const pattern = new RegExp(
-      ((template.Parameters as JsonObject).SecretArn as JsonObject).AllowedPattern as string,
+      ((template.Parameters as JsonObject).SecretArns as JsonObject).AllowedPattern as string,
     );
     expect(pattern.test(SECRET_ARN)).toBe(true);
     expect(pattern.test('arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db')).toBe(false);
@@ -106,7 +110,7 @@ describe('SAM template: the function', () => {
 });
 
 describe('SAM template: least privilege', () => {
-  it('grants the four rotation actions on the one secret and GetRandomPassword on *, nothing else by default', () => {
+  it('grants the four rotation actions on the one secret, nothing on * and nothing else by default', () => {
     const { statements, role } = deployed();
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const secretActions = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
@@ -119,10 +123,10 @@ describe('SAM template: least privilege', () => {
           'secretsmanager:PutSecretValue',
           'secretsmanager:UpdateSecretVersionStage',
         ],
-        Resource: SECRET_ARN,
+        Resource: [SECRET_ARN],
       }),
-      expect.objectContaining({ Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' }),
     ]);
+    expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
     const others = statements.filter((s) => !secretActions.includes(s));
     expect(others).toEqual([
       expect.objectContaining({
@@ -136,8 +140,9 @@ describe('SAM template: least privilege', () => {
     const { statements } = deployed({
       SubnetIds: 'subnet-1',
       SecurityGroupIds: 'sg-1',
-      MasterSecretArn: MASTER_ARN,
+      MasterSecretArns: MASTER_ARN,
       KmsKeyArns: 'arn:aws:kms:eu-west-1:123456789012:key/k1',
+      PasswordSource: 'secrets-manager',
     });
     for (const statement of statements) {
       for (const action of actionsOf(statement)) expect(action).not.toContain('*');
@@ -149,17 +154,42 @@ describe('SAM template: least privilege', () => {
     }
   });
 
-  it('reads the master secret (GetSecretValue only) just when MasterSecretArn is given', () => {
+  it("allows GetRandomPassword on * (it takes no resource) only when PasswordSource is 'secrets-manager'", () => {
+    expect(statementWith(deployed().statements, 'secretsmanager:GetRandomPassword')).toEqual([]);
+    const service = deployed({ PasswordSource: 'secrets-manager' });
+    expect(statementWith(service.statements, 'secretsmanager:GetRandomPassword')).toEqual([
+      {
+        Sid: 'GeneratePasswords',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetRandomPassword',
+        Resource: '*',
+      },
+    ]);
+    expect(service.fn.Properties.Environment).toMatchObject({
+      Variables: { ROTATION_KIT_PASSWORD_SOURCE: 'secrets-manager' },
+    });
+    const source = (template.Parameters as JsonObject).PasswordSource as JsonObject;
+    expect(source).toMatchObject({ Default: 'function', AllowedValues: ['function', 'secrets-manager'] });
+  });
+
+  it('names exactly the listed secrets, however many', () => {
+    const { statements } = deployed({ SecretArns: `${SECRET_ARN},${OTHER_ARN}` });
+    expect(statementWith(statements, 'secretsmanager:PutSecretValue')).toEqual([
+      expect.objectContaining({ Resource: [SECRET_ARN, OTHER_ARN] }),
+    ]);
+  });
+
+  it('reads the master secret (GetSecretValue only) just when MasterSecretArns is given', () => {
     expect(statementWith(deployed().statements, 'secretsmanager:GetSecretValue')).toHaveLength(1);
     const multi = statementWith(
-      deployed({ MasterSecretArn: MASTER_ARN }).statements,
+      deployed({ MasterSecretArns: MASTER_ARN }).statements,
       'secretsmanager:GetSecretValue',
     );
     expect(multi).toHaveLength(2);
     expect(multi[1]).toMatchObject({
       Effect: 'Allow',
       Action: 'secretsmanager:GetSecretValue',
-      Resource: MASTER_ARN,
+      Resource: [MASTER_ARN],
     });
   });
 
@@ -186,7 +216,7 @@ describe('SAM template: least privilege', () => {
     ).toEqual([]);
     const keys = 'arn:aws:kms:eu-west-1:123456789012:key/k1,arn:aws:kms:eu-west-1:123456789012:key/k2';
     const [kms, ...more] = statementWith(
-      deployed({ KmsKeyArns: keys, MasterSecretArn: MASTER_ARN }).statements,
+      deployed({ KmsKeyArns: keys, MasterSecretArns: MASTER_ARN }).statements,
       'kms:Decrypt',
     );
     expect(more).toEqual([]);
@@ -224,18 +254,64 @@ describe('SAM template: invocation and schedule', () => {
     });
   });
 
-  it('schedules rotation of the secret every RotationDays, after the permission exists', () => {
-    const schedule = deployed({ RotationDays: '7' }).resources.RotationSchedule!;
-    expect(schedule.Type).toBe('AWS::SecretsManager::RotationSchedule');
-    expect(schedule.DependsOn).toBe('RotationFunctionPermission');
-    expect(schedule.Properties).toEqual({
-      SecretId: SECRET_ARN,
-      RotationLambdaARN: { 'Fn::GetAtt': ['RotationFunction', 'Arn'] },
-      RotateImmediatelyOnUpdate: 'true',
-      RotationRules: { AutomaticallyAfterDays: '7' },
+  it('schedules each listed secret, on the expression and window given, after the permission exists', () => {
+    const { resources } = deployed({
+      SecretArns: `${SECRET_ARN},${OTHER_ARN}`,
+      ScheduleExpression: 'cron(0 4 ? * SUN *)',
+      RotationWindow: '3h',
+      RotateImmediately: 'false',
     });
-    const days = (template.Parameters as JsonObject).RotationDays as JsonObject;
-    expect(days).toMatchObject({ Type: 'Number', Default: 30, MinValue: 1, MaxValue: 1000 });
+    const schedules = Object.entries(resources).filter(
+      ([, r]) => r.Type === 'AWS::SecretsManager::RotationSchedule',
+    );
+    expect(schedules.map(([id]) => id)).toEqual([
+      'RotationSchedulearnawssecretsmanagereuwest1123456789012secretappdbAbCdEf',
+      'RotationSchedulearnawssecretsmanagereuwest1123456789012secretappreportsGhIjKl',
+    ]);
+    for (const [[, schedule], arn] of schedules.map(
+      (entry, i) => [entry, [SECRET_ARN, OTHER_ARN][i]] as const,
+    )) {
+      expect(schedule.DependsOn).toBe('RotationFunctionPermission');
+      expect(schedule.Properties).toEqual({
+        SecretId: arn,
+        RotationLambdaARN: { 'Fn::GetAtt': ['RotationFunction', 'Arn'] },
+        RotateImmediatelyOnUpdate: 'false',
+        RotationRules: { ScheduleExpression: 'cron(0 4 ? * SUN *)', Duration: '3h' },
+      });
+    }
+    const defaults = Object.values(deployed().resources).filter(
+      (r) => r.Type === 'AWS::SecretsManager::RotationSchedule',
+    );
+    expect(defaults.map((r) => r.Properties.RotationRules)).toEqual([
+      { ScheduleExpression: 'rate(30 days)' },
+    ]);
+  });
+
+  it('accepts the schedule expressions and windows Secrets Manager takes, and refuses the others', () => {
+    const parameter = (name: string) =>
+      new RegExp(((template.Parameters as JsonObject)[name] as JsonObject).AllowedPattern as string);
+    const expression = parameter('ScheduleExpression');
+    for (const ok of [
+      'rate(4 hours)',
+      'rate(12 hours)',
+      'rate(1 day)',
+      'rate(999 days)',
+      'cron(0 4 ? * SUN *)',
+    ]) {
+      expect([ok, expression.test(ok)]).toEqual([ok, true]);
+    }
+    for (const bad of [
+      'rate(3 hours)',
+      'rate(1000 days)',
+      'rate(5 minutes)',
+      'cron(30 4 ? * SUN *)',
+      'cron(0 4 ? * SUN 2027)',
+    ]) {
+      expect([bad, expression.test(bad)]).toEqual([bad, false]);
+    }
+    const window = parameter('RotationWindow');
+    expect(['', '1h', '24h'].every((w) => window.test(w))).toBe(true);
+    expect(['0h', '25h', '90m', '3'].some((w) => window.test(w))).toBe(false);
   });
 });
 

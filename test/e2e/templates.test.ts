@@ -6,6 +6,8 @@ import { STEPS } from '../../src/rotation/constants.js';
 import { mysqlDatabase, postgresDatabase, randomPassword } from './support/databases.js';
 import type { TestDatabase } from './support/databases.js';
 import { RotationRig } from './support/rotation-rig.js';
+import { describeWithRedis, loginWorks, redisCall, startRedisServer } from '../support/redis-server.js';
+import type { StartedRedis } from '../support/redis-server.js';
 
 // The templates take the TLS mode from the secret (`sslmode`; no adapter option is set), and the
 // test servers have no TLS: every secret here says `sslmode: "disable"` (see support/databases.ts).
@@ -115,3 +117,72 @@ for (const db of DATABASES) {
     });
   });
 }
+
+// Redis ACL users, on a redis-server this file starts. Both templates change passwords as the
+// `masterarn` superuser (in Redis, a user allowed to change its own password may change anyone's).
+describeWithRedis('templates redis-single-user and redis-dual-password', () => {
+  let redis: StartedRedis;
+  beforeAll(async () => (redis = await startRedisServer()));
+  afterAll(async () => redis?.stop());
+
+  const secret = (username: string, password: string) => ({
+    engine: 'redis',
+    host: redis.host,
+    port: redis.port,
+    username,
+    password,
+    sslmode: 'disable',
+  });
+  const aclRules = async (username: string) => {
+    const reply = (await redisCall(redis, ['ACL', 'GETUSER', username])) as unknown[];
+    return reply.filter((_, i) => reply[i - 1] !== 'passwords' && reply[i] !== 'passwords');
+  };
+
+  async function setUp(template: 'redis-single-user' | 'redis-dual-password') {
+    const user = `rk_e2e_${template.replace(/-/g, '_')}`;
+    const initial = randomPassword();
+    await redisCall(redis, ['ACL', 'SETUSER', user, 'reset', 'on', `>${initial}`, '~app:*', '-@all', '+get']);
+    const masterArn = await rig.createSecret(
+      `e2e/${template}/admin`,
+      secret(redis.admin.username, redis.admin.password),
+    );
+    const original = { ...secret(user, initial), masterarn: masterArn };
+    const arn = await rig.createSecret(`e2e/${template}/${user}`, original);
+    return {
+      user,
+      initial,
+      original,
+      arn,
+      rules: await aclRules(user),
+      fn: await rig.registerTemplate(template),
+    };
+  }
+
+  it('redis-single-user: the new password logs in, the old one no longer does, the ACL rules are unchanged', async () => {
+    const { user, initial, original, arn, rules, fn } = await setUp('redis-single-user');
+    expect(await rig.rotate(arn, fn)).toMatchObject({ succeeded: true, completedSteps: STEPS });
+    const current = await rig.read(arn);
+    expect(current).toEqual({ ...original, password: current.password });
+    expect(await rig.read(arn, 'AWSPREVIOUS')).toEqual(original);
+    expect(await loginWorks(redis, user, current.password)).toBe(true);
+    expect(await loginWorks(redis, user, initial)).toBe(false);
+    expect(await aclRules(user)).toEqual(rules);
+  });
+
+  it('redis-dual-password: over two rotations AWSCURRENT and AWSPREVIOUS log in, the one before does not', async () => {
+    const { user, initial, original, arn, rules, fn } = await setUp('redis-dual-password');
+    expect(await rig.rotate(arn, fn)).toMatchObject({ succeeded: true, completedSteps: STEPS });
+    const first = await rig.read(arn);
+    expect(first).toEqual({ ...original, password: first.password });
+    expect(await loginWorks(redis, user, first.password)).toBe(true);
+    expect(await loginWorks(redis, user, initial)).toBe(true);
+
+    expect(await rig.rotate(arn, fn)).toMatchObject({ succeeded: true, completedSteps: STEPS });
+    const second = await rig.read(arn);
+    expect(await rig.read(arn, 'AWSPREVIOUS')).toEqual(first);
+    expect(await loginWorks(redis, user, second.password)).toBe(true);
+    expect(await loginWorks(redis, user, first.password)).toBe(true);
+    expect(await loginWorks(redis, user, initial)).toBe(false);
+    expect(await aclRules(user)).toEqual(rules);
+  });
+});

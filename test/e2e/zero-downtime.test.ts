@@ -7,10 +7,17 @@
 // support/zero-downtime.ts. bench/zero-downtime.ts reports the same measurement as numbers, and
 // also without pacing.
 import { dropRoles } from '../support/postgres.js';
+import { describeWithRedis, startRedisServer } from '../support/redis-server.js';
+import type { StartedRedis } from '../support/redis-server.js';
 import type { ClientModel } from './support/login-loop.js';
 import { RotationRig } from './support/rotation-rig.js';
-import { createPostgresApp, runZeroDowntime } from './support/zero-downtime.js';
-import type { PostgresTemplate, ZeroDowntimeResult } from './support/zero-downtime.js';
+import {
+  createPostgresApp,
+  createRedisApp,
+  redisAppLogin,
+  runZeroDowntime,
+} from './support/zero-downtime.js';
+import type { PostgresTemplate, RedisTemplate, ZeroDowntimeResult } from './support/zero-downtime.js';
 
 const ROTATIONS = 20;
 const CLIENTS: ClientModel[] = [
@@ -34,12 +41,18 @@ afterAll(async () => {
   await dropRoles(roles);
 });
 
-async function run(template: PostgresTemplate): Promise<ZeroDowntimeResult> {
-  const app = await createPostgresApp(rig, template);
-  roles.push(...app.roles);
+async function run(
+  template: PostgresTemplate | RedisTemplate,
+  redis?: StartedRedis,
+): Promise<ZeroDowntimeResult> {
+  const app = redis
+    ? await createRedisApp(rig, template as RedisTemplate, redis)
+    : await createPostgresApp(rig, template as PostgresTemplate);
+  if (!redis) roles.push(...app.roles);
   const result = await runZeroDowntime({
     rig,
     template,
+    ...(redis && { login: redisAppLogin(redis) }),
     secretArn: app.secretArn,
     rotations: ROTATIONS,
     paced: true,
@@ -98,3 +111,28 @@ describe('zero downtime (issue 5): clients logging in with AWSCURRENT during 20 
     expect(new Set(result.currentUsers).size).toBe(1);
   }, 120_000);
 });
+
+// Issue 15: the dual-password strategy on Redis gives the same zero with one user and no clone.
+describeWithRedis(
+  'zero downtime (issue 15): dual password on Redis, clients using AWSCURRENT during 20 rotations',
+  () => {
+    let redis: StartedRedis;
+    beforeAll(async () => (redis = await startRedisServer()));
+    afterAll(async () => redis?.stop());
+
+    it('dual password (redis-dual-password): zero failed logins, one user throughout', async () => {
+      const result = await run('redis-dual-password', redis);
+
+      expectLoopRan(result);
+      expect(result.stats.failures).toBe(0);
+      expect(new Set(result.currentUsers).size).toBe(1);
+    }, 120_000);
+
+    it('single user (redis-single-user), for contrast: the same loop sees rejected logins', async () => {
+      const result = await run('redis-single-user', redis);
+
+      expectLoopRan(result);
+      expect(result.stats.failures).toBeGreaterThan(0);
+    }, 120_000);
+  },
+);

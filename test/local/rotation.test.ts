@@ -76,10 +76,9 @@ describe('local Secrets Manager: RotateSecret runs the rotation as AWS does', ()
       RotationRules: { AutomaticallyAfterDays: 30 },
     });
     expect(described.LastRotatedDate).toBeInstanceOf(Date);
-    const nextDays =
-      ((described.NextRotationDate as Date).getTime() - (described.LastRotatedDate as Date).getTime()) /
-      86_400_000;
-    expect(nextDays).toBeCloseTo(30, 3);
+    // The last second of the UTC day 30 days after the rotation's day.
+    const rotatedDay = Math.floor((described.LastRotatedDate as Date).getTime() / 86_400_000);
+    expect((described.NextRotationDate as Date).getTime()).toBe((rotatedDay + 31) * 86_400_000 - 1000);
     const current = await client().send(new GetSecretValueCommand({ SecretId: name }));
     expect(current.VersionId).toBe(token);
     expect(current.SecretString).not.toBe('{"password":"old"}');

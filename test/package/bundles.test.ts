@@ -126,11 +126,12 @@ describe('imported unbundled', () => {
       const kit = require('rotation-kit');
       const names = [kit.createRotationHandler, require('rotation-kit/postgres').createPostgresAdapter,
         require('rotation-kit/mysql').createMySqlAdapter, require('rotation-kit/local').startLocalSecretsManager,
-        require('rotation-kit/testing').createRotationHarness].map((f) => typeof f);
+        require('rotation-kit/testing').createRotationHarness,
+        require('rotation-kit/redshift').createRedshiftAdapter].map((f) => typeof f);
       console.log(JSON.stringify([...names, new kit.SecretShapeError('port', 'a number').name]));`;
     const ran = await run(process.execPath, ['-e', script], { cwd: app.dir });
     expect(ran.stderr).toBe('');
-    expect(JSON.parse(ran.stdout)).toEqual([...Array(5).fill('function'), 'SecretShapeError']);
+    expect(JSON.parse(ran.stdout)).toEqual([...Array(6).fill('function'), 'SecretShapeError']);
   });
 });
 

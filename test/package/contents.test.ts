@@ -63,6 +63,10 @@ it('ships both builds and the template zips, not the tests', () => {
     'dist/templates/mysql-single-user.zip',
     'dist/templates/postgres-multi-user.zip',
     'dist/templates/postgres-single-user.zip',
+    'dist/templates/redis-dual-password.zip',
+    'dist/templates/redis-single-user.zip',
+    'dist/templates/redshift-multi-user.zip',
+    'dist/templates/redshift-single-user.zip',
   ]);
   expect([...files].some((file) => file.startsWith('test/'))).toBe(false);
 });

@@ -26,10 +26,11 @@ const SECRETS = {
     password: 'initial-password',
   },
   mysql: { engine: 'mysql', host: '127.0.0.1', port: 3306, username: 'app', password: 'initial-password' },
+  redshift: { engine: 'redshift', host: '127.0.0.1', username: 'app', password: 'initial-password' },
 };
-const DRIVERS = { postgres: 'pg', mysql: 'mysql2' };
+const DRIVERS = { postgres: 'pg', mysql: 'mysql2', redshift: 'pg' };
 
-it.each(['postgres', 'mysql'] as const)(
+it.each(['postgres', 'mysql', 'redshift'] as const)(
   'the %s adapter without its driver: MissingDependencyError in createSecret, nothing written',
   async (engine) => {
     const driver = DRIVERS[engine];

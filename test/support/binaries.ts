@@ -62,15 +62,32 @@ function binaryMissingReason(binary: TestBinary): string | undefined {
  * printed), or, under CI=true, one failing test, so that CI can never pass without running them.
  */
 function describeWithBinary(binary: TestBinary, name: string, body: () => void): void {
-  const reason = binaryMissingReason(binary);
+  describeUnlessMissing(
+    binaryMissingReason(binary),
+    { need: binary.name, suiteLabel: binary.suiteLabel },
+    name,
+    body,
+  );
+}
+
+/**
+ * `describe`, unless `reason` says what the suites need is missing: then skipped with the reason in
+ * the title (and printed), or, under CI=true, one failing test.
+ */
+function describeUnlessMissing(
+  reason: string | undefined,
+  what: { need: string; suiteLabel: string },
+  name: string,
+  body: () => void,
+): void {
   if (!reason) {
     describe(name, body);
     return;
   }
   if (process.env.CI === 'true') {
     describe(name, () => {
-      it(`needs ${binary.name}, which CI must provide`, () => {
-        throw new Error(`CI=true but the ${binary.suiteLabel} tests cannot run: ${reason}`);
+      it(`needs ${what.need}, which CI must provide`, () => {
+        throw new Error(`CI=true but the ${what.suiteLabel} tests cannot run: ${reason}`);
       });
     });
     return;
@@ -122,5 +139,13 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export { binaryMissingReason, describeWithBinary, findBinary, freePort, testBinary, waitForExit };
+export {
+  binaryMissingReason,
+  describeUnlessMissing,
+  describeWithBinary,
+  findBinary,
+  freePort,
+  testBinary,
+  waitForExit,
+};
 export type { TestBinary, TestBinarySupport };

@@ -251,5 +251,51 @@ async function loginWorks(server: StartedRedis, username: string, password: stri
 /** A port on 127.0.0.1 that nothing listens on (just freed). */
 const unusedPort = freePort;
 
-export { describeWithRedis, loginWorks, redisCall, redisMissingReason, startRedisServer, unusedPort };
+/**
+ * The shape the template tests (test/deploy) rotate through, on the server `server()` returns
+ * (started by the caller's beforeAll): ACL users that may GET `app:*`, the admin as master secret.
+ */
+function redisTestDatabase(server: () => StartedRedis, prefix: string) {
+  let users = 0;
+  const secret = (username: string, password: string) => ({
+    engine: 'redis',
+    host: server().host,
+    port: server().port,
+    username,
+    password,
+    sslmode: 'disable',
+  });
+  return {
+    superuserSecret: () => secret(server().admin.username, server().admin.password),
+    superuserPassword: () => server().admin.password,
+    userSecret: secret,
+    uniqueUser: () => `${prefix}_${process.pid}_${++users}`,
+    createUser: async (username: string, password: string) => {
+      await redisCall(server(), [
+        'ACL',
+        'SETUSER',
+        username,
+        'reset',
+        'on',
+        `>${password}`,
+        '~app:*',
+        '+get',
+      ]);
+    },
+    dropUsers: async (usernames: string[]) => {
+      for (const username of usernames) await redisCall(server(), ['ACL', 'DELUSER', username]);
+    },
+    loginWorks: (username: string, password: string) => loginWorks(server(), username, password),
+  };
+}
+
+export {
+  describeWithRedis,
+  loginWorks,
+  redisCall,
+  redisMissingReason,
+  redisTestDatabase,
+  startRedisServer,
+  unusedPort,
+};
 export type { RedisServerOptions, StartedRedis };

@@ -142,4 +142,4 @@ async function cloneAccount(
   await setAccountPassword(session, to, password, adminPassword);
 }
 
-export { assertWritable, cloneAccount, setAccountPassword };
+export { ER_MISSING_CURRENT_PASSWORD, assertWritable, cloneAccount, isNoSuchAccount, setAccountPassword };

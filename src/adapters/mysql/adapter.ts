@@ -7,6 +7,7 @@ import { secretTlsMode, secretTlsStrength } from '../shared/secret-fields.js';
 import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
 import { assertWritable, cloneAccount, setAccountPassword } from './accounts.js';
 import { defaultDriver, withSession } from './connect.js';
+import { addPassword, assertDualPasswordServer, retirePasswords } from './dual-password.js';
 import type { ConnectSettings, MySqlDriver, Session } from './connect.js';
 import type { Account } from './grants.js';
 import { MYSQL_ENGINES, parseMySqlSecret } from './secret.js';
@@ -113,6 +114,16 @@ function createMySqlAdapter(options: MySqlAdapterOptions = {}): DatabaseAdapter<
   const targetAccount = (session: Session, username: string): Account =>
     session.account.user === username ? session.account : { user: username, host: accountHost };
 
+  async function canLogin(secret: MySqlSecret): Promise<boolean> {
+    try {
+      await withSession(secret, settings, async () => undefined);
+      return true;
+    } catch (error) {
+      if (error instanceof LoginFailedError) return false;
+      throw error;
+    }
+  }
+
   return {
     engines: MYSQL_ENGINES,
 
@@ -126,15 +137,7 @@ function createMySqlAdapter(options: MySqlAdapterOptions = {}): DatabaseAdapter<
       await settings.driver.checkInstalled?.();
     },
 
-    async canLogin(secret) {
-      try {
-        await withSession(secret, settings, async () => undefined);
-        return true;
-      } catch (error) {
-        if (error instanceof LoginFailedError) return false;
-        throw error;
-      }
-    },
+    canLogin,
 
     async setPassword(login, change) {
       checkChange(change);
@@ -147,6 +150,40 @@ function createMySqlAdapter(options: MySqlAdapterOptions = {}): DatabaseAdapter<
           login.password,
         );
       });
+    },
+
+    // MySQL 8.0.14+ only: MariaDB and older MySQL are refused before any change (see dual-password.ts).
+    dualPassword: {
+      async checkServer(login) {
+        await withSession(login, settings, async (session) =>
+          assertDualPasswordServer(session, login.engine),
+        );
+      },
+      async addPassword(login, change) {
+        checkChange(change);
+        // Already added: a second RETAIN would make it its own secondary and drop the current password.
+        const added = { ...login, username: change.username, password: change.password };
+        const alreadyAdded = await canLogin(added);
+        await withSession(login, settings, async (session) => {
+          assertDualPasswordServer(session, login.engine);
+          if (alreadyAdded) return;
+          await assertWritable(session);
+          await addPassword(
+            session,
+            targetAccount(session, change.username),
+            change.password,
+            login.password,
+          );
+        });
+      },
+      async retirePasswords(login, username, keep) {
+        checkChange({ username, password: keep[0] ?? '' });
+        await withSession(login, settings, async (session) => {
+          assertDualPasswordServer(session, login.engine);
+          await assertWritable(session);
+          await retirePasswords(session, targetAccount(session, username), keep, login.password);
+        });
+      },
     },
 
     async ensureUserLike(admin, like, change) {

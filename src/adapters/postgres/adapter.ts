@@ -222,5 +222,5 @@ async function inTransaction(
   }
 }
 
-export { createPostgresAdapter };
+export { connectionSettings, createPostgresAdapter, positiveInteger };
 export type { PasswordEncryption, PostgresAdapterOptions };

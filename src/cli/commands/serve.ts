@@ -5,7 +5,8 @@ import type { LogLevel } from '../../shared/logger.js';
 import { startLocalSecretsManager } from '../../local/index.js';
 import { exposureWarning } from '../../local/server.js';
 import { isLoopbackHost } from '../../local/net/loopback.js';
-import type { RotationFunction } from '../../local/index.js';
+import type { LambdaZipFunction, RotationFunction } from '../../local/index.js';
+import { lambdaRuntimeSearchDirs } from '../support/lambda-runtime.js';
 
 interface ServeOptions {
   port: number;
@@ -13,7 +14,7 @@ interface ServeOptions {
   data?: string;
   region: string;
   accountId: string;
-  function: Record<string, RotationFunction>;
+  function: Record<string, RotationFunction | LambdaZipFunction>;
   logLevel: LogLevel;
 }
 
@@ -26,16 +27,27 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** `--function ARN=URL`, repeatable. */
-function collectFunction(value: string, functions: Record<string, RotationFunction>) {
+/**
+ * `--function ARN=URL` or `--function ARN=zip:PATH` (the deployable zip, run under AWS's Lambda
+ * runtime interface client with handler `index.handler`), repeatable.
+ */
+function collectFunction(value: string, functions: Record<string, RotationFunction | LambdaZipFunction>) {
   const split = value.indexOf('=');
   const arn = value.slice(0, split);
-  const url = value.slice(split + 1);
-  if (split <= 0 || !/^https?:\/\//i.test(url))
+  const target = value.slice(split + 1);
+  if (split > 0 && /^zip:./i.test(target)) {
+    const zip: LambdaZipFunction = {
+      zip: target.slice('zip:'.length),
+      runtimeSearchDirs: lambdaRuntimeSearchDirs(),
+      output: (text) => process.stderr.write(text),
+    };
+    return { ...functions, [arn]: zip };
+  }
+  if (split <= 0 || !/^https?:\/\//i.test(target))
     throw new InvalidArgumentError(
-      'expected ARN=URL, for example arn:aws:lambda:us-east-1:123456789012:function:rotate=http://127.0.0.1:9000/2015-03-31/functions/function/invocations',
+      'expected ARN=URL or ARN=zip:PATH, for example arn:aws:lambda:us-east-1:123456789012:function:rotate=http://127.0.0.1:9000/2015-03-31/functions/function/invocations or arn:aws:lambda:us-east-1:123456789012:function:rotate=zip:dist/templates/postgres-single-user.zip',
     );
-  return { ...functions, [arn]: url };
+  return { ...functions, [arn]: target };
 }
 
 function parseLogLevel(value: string): LogLevel {
@@ -79,8 +91,8 @@ const registerServe = (program: Command): void => {
     .option('--region <region>', 'region in ARNs', 'us-east-1')
     .option('--account-id <id>', 'account in ARNs', '123456789012')
     .option(
-      '--function <arn=url>',
-      'a rotation function: Lambda ARN = invoke URL (repeatable)',
+      '--function <arn=url|arn=zip:path>',
+      'a rotation function: Lambda ARN = invoke URL, or = zip:PATH of its deployable zip, run under the Lambda runtime interface client (repeatable)',
       collectFunction,
       {},
     )

@@ -55,6 +55,8 @@ async function invokeRotationFunction(
       await fn({ ...event });
       return;
     } catch (error) {
+      // Already in the service's terms (a zip run under the Lambda runtime reports errorType itself).
+      if (error instanceof RotationFunctionError) throw error;
       const name = error instanceof Error ? error.name : typeof error;
       const message = error instanceof Error ? error.message : String(error);
       throw new RotationFunctionError(name, message, { cause: error });

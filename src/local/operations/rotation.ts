@@ -1,5 +1,6 @@
 import { isInvokeUrl } from '../lambda/functions.js';
 import { Errors } from '../protocol/errors.js';
+import { ScheduleRuleError, checkRotationRules, nextRotationDate } from '../schedule/rotationSchedule.js';
 import { Stage } from '../store/model.js';
 import type { RotationRules, SecretRecord } from '../store/model.js';
 import { attach, holderOf, unfinishedRotation } from '../store/staging.js';
@@ -9,18 +10,15 @@ import { InputReader } from './input.js';
 
 /** RotateSecret, CancelRotateSecret. The function itself is invoked by lambda/rotationRunner.ts. */
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-
-/** When the next scheduled rotation falls, where the rules make that computable. */
-function nextRotationDate(from: number, rules: RotationRules | undefined): number | undefined {
-  if (rules?.AutomaticallyAfterDays !== undefined) return from + rules.AutomaticallyAfterDays * DAY_MS;
-  const rate = /^rate\((\d+) (hours?|days?)\)$/.exec(rules?.ScheduleExpression ?? '');
-  if (rate) return from + Number(rate[1]) * (rate[2]?.startsWith('hour') ? HOUR_MS : DAY_MS);
-  return undefined;
-}
+/**
+ * Marks the RotateSecret the scheduler sends when a window opens: the service schedules the next
+ * rotation only when that one completes, so its NextRotationDate stays (and is in the past if the
+ * rotation fails). A symbol, so no HTTP request can carry it.
+ */
+const SCHEDULED_ROTATION: unique symbol = Symbol('scheduled rotation');
 
 const rotateSecret: Operation = (input, ctx) => {
+  const scheduled = (input as { [SCHEDULED_ROTATION]?: boolean })[SCHEDULED_ROTATION] === true;
   const reader = new InputReader(input);
   const secretId = readSecretId(reader);
   const token = readToken(reader);
@@ -34,6 +32,8 @@ const rotateSecret: Operation = (input, ctx) => {
   reader.done();
 
   if (token === undefined) throw Errors.missingToken('InvalidParameterException');
+  const newRules = rules ? withoutUndefined(rules) : undefined;
+  if (newRules) checkRules(newRules, ctx.now);
   const secret = findLiveSecret(ctx, secretId);
   const arn = functionArn ?? secret.rotationLambdaArn;
   if (arn === undefined) throw Errors.noRotationFunction();
@@ -45,8 +45,9 @@ const rotateSecret: Operation = (input, ctx) => {
 
   secret.rotationEnabled = true;
   secret.rotationLambdaArn = arn;
-  if (rules) secret.rotationRules = withoutUndefined(rules);
-  secret.nextRotation = nextRotationDate(ctx.now, secret.rotationRules);
+  if (newRules) secret.rotationRules = newRules;
+  // Counted from today, as the service reports it; a rotation that succeeds counts again from its day.
+  if (!scheduled) secret.nextRotation = nextRotationDate(secret.rotationRules, ctx.now);
   // The placeholder: AWSPENDING and no value, for createSecret to fill. A rotation that is not
   // immediate only tests the configuration, against a copy of the current value.
   const current = holderOf(secret, Stage.Current)?.value;
@@ -58,6 +59,25 @@ const rotateSecret: Operation = (input, ctx) => {
   );
   return { ARN: secret.arn, Name: secret.name, VersionId: token };
 };
+
+/** Refuses rules the service refuses, with its error type (and its text where it is recorded). */
+function checkRules(rules: RotationRules, now: number): void {
+  try {
+    checkRotationRules(rules, now);
+  } catch (error) {
+    if (!(error instanceof ScheduleRuleError)) throw error;
+    throw error.both ? Errors.bothSchedules() : Errors.invalidRotationRules(error.message);
+  }
+}
+
+/**
+ * PutSecretValue or UpdateSecret gave the secret a new AWSCURRENT value: with AutomaticallyAfterDays
+ * the service counts that as a rotation, so the next one is counted from today.
+ */
+function countManualRotation(secret: SecretRecord, now: number): void {
+  if (secret.rotationEnabled && secret.rotationRules?.AutomaticallyAfterDays !== undefined)
+    secret.nextRotation = nextRotationDate(secret.rotationRules, now);
+}
 
 function withoutUndefined(rules: RotationRules): RotationRules {
   return Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)) as RotationRules;
@@ -87,9 +107,9 @@ function recordRotationEnd(
     if (placeholder && !placeholder.stages.includes(Stage.Current)) secret.versions.delete(outcome.token);
   } else if (outcome.succeeded) {
     secret.lastRotated = now;
-    if (secret.rotationEnabled) secret.nextRotation = nextRotationDate(now, secret.rotationRules);
+    if (secret.rotationEnabled) secret.nextRotation = nextRotationDate(secret.rotationRules, now);
   }
   secret.lastChanged = now;
 }
 
-export { cancelRotateSecret, recordRotationEnd, rotateSecret };
+export { SCHEDULED_ROTATION, cancelRotateSecret, countManualRotation, recordRotationEnd, rotateSecret };

@@ -1,6 +1,7 @@
 import { Errors } from '../protocol/errors.js';
 import type { SecretRecord } from '../store/model.js';
 import { stageNewValue } from '../store/staging.js';
+import { countManualRotation } from './rotation.js';
 import {
   NAME_PATTERN,
   addVersion,
@@ -116,6 +117,7 @@ const updateSecret: Operation = (input, ctx) => {
     const version = existing ?? addVersion(secret, token, value, ctx.now);
     version.value = value;
     stageNewValue(secret, version, undefined);
+    countManualRotation(secret, ctx.now);
   }
   touch(secret, ctx);
   return { ARN: secret.arn, Name: secret.name, VersionId: value ? token : undefined };

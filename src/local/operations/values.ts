@@ -2,6 +2,7 @@ import { Errors, ServiceError } from '../protocol/errors.js';
 import { Stage } from '../store/model.js';
 import type { SecretRecord, VersionRecord } from '../store/model.js';
 import { holderOf, stageNewValue } from '../store/staging.js';
+import { countManualRotation } from './rotation.js';
 import {
   addVersion,
   findLiveSecret,
@@ -86,6 +87,7 @@ const putSecretValue: Operation = (input, ctx) => {
   version ??= addVersion(secret, token, value, ctx.now);
   version.value = value;
   stageNewValue(secret, version, stages);
+  if (version.stages.includes(Stage.Current)) countManualRotation(secret, ctx.now);
   touch(secret, ctx);
   return { ARN: secret.arn, Name: secret.name, VersionId: version.id, VersionStages: [...version.stages] };
 };

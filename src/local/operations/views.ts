@@ -1,3 +1,4 @@
+import { describedRules } from '../schedule/rotationSchedule.js';
 import type { SecretRecord, VersionRecord } from '../store/model.js';
 import { versionsToStages } from '../store/staging.js';
 import { seconds, valueMembers } from './common.js';
@@ -17,7 +18,7 @@ function secretMetadata(secret: SecretRecord): JsonObject {
     KmsKeyId: secret.kmsKeyId,
     RotationEnabled: secret.rotationEnabled,
     RotationLambdaARN: secret.rotationLambdaArn,
-    RotationRules: secret.rotationRules,
+    RotationRules: describedRules(secret.rotationRules),
     LastRotatedDate: seconds(secret.lastRotated),
     LastChangedDate: seconds(secret.lastChanged),
     LastAccessedDate: seconds(secret.lastAccessed),

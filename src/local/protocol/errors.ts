@@ -130,6 +130,14 @@ const Errors = {
     ),
 
   // --- rotation [rec]
+  bothSchedules: () =>
+    new ServiceError(
+      'InvalidParameterException',
+      'You cannot specify both rotation frequency and schedule expression together.',
+    ),
+  // chosen text; the service's type
+  invalidRotationRules: (detail: string) =>
+    new ServiceError('InvalidParameterException', `The RotationRules are invalid: ${detail}.`),
   noRotationFunction: () =>
     new ServiceError(
       'InvalidRequestException',
@@ -214,18 +222,8 @@ const Errors = {
       'StopReplicationToReplica must name a replica secret, in the region of the replica.',
     ),
 
-  // --- random password
-  passwordTooShort: () =>
-    new ServiceError(
-      'InvalidParameterException',
-      'Password length is too short based on the required types.',
-    ),
-  // chosen
-  noCharacters: () =>
-    new ServiceError(
-      'InvalidParameterException',
-      'The password cannot be generated because every character is excluded.',
-    ),
+  // --- random password: the texts live with the generator (src/shared/errors.ts, PasswordGenerationError)
+  passwordGeneration: (message: string) => new ServiceError('InvalidParameterException', message),
 } as const;
 
 export { Errors, ServiceError };

@@ -11,11 +11,14 @@ async function createSecret(context: RotationContext): Promise<void> {
   await context.adapter.checkDependencies?.();
   const current = await context.readCurrent();
   context.strategy.validateCurrent(current.secret);
+  await context.strategy.checkSupport?.(context, current.secret);
   if (secrets.knowsVersion(secretId, token)) {
     log.info('pending version already created');
     return;
   }
-  const password = await secrets.randomPassword(context.passwordRequest);
+  const password = await context.newPassword();
+  // An environment override (PASSWORD_LENGTH, EXCLUDE_CHARACTERS) may ask for what the engine refuses.
+  context.adapter.checkPassword?.(password);
   const next = context.strategy.nextSecret(current.raw, current.secret, password);
   // The next secret must satisfy the adapter too (e.g. `<user>_clone` within the engine's name limit)
   // before it is written: a version that setSecret could never apply would block the rotation.

@@ -10,6 +10,11 @@ interface RotationStrategy {
   readonly name: string;
   /** createSecret, before anything is written: the current secret has what this strategy needs. */
   validateCurrent(current: DatabaseSecret): void;
+  /**
+   * Optional, createSecret, before anything is written: the adapter and the server can do what this
+   * strategy needs (may connect). Throws a named error otherwise.
+   */
+  checkSupport?<S extends DatabaseSecret>(context: RotationContext<S>, current: S): Promise<void>;
   /** The pending secret's JSON: the current one's keys (all kept) with a new password. */
   nextSecret(
     current: Record<string, unknown>,

@@ -117,6 +117,11 @@ function resolveTemplate(template: JsonObject, parameters: Record<string, string
           return (arg as Json[]).every((item) => truth(walk(item)));
         case 'Fn::Or':
           return (arg as Json[]).some((item) => truth(walk(item)));
+        case 'Fn::Split': {
+          const [separator, text] = arg as [string, Json];
+          const value = walk(text);
+          return typeof value === 'string' ? value.split(separator) : node;
+        }
         case 'Fn::Join': {
           const [separator, list] = arg as [string, Json];
           const items = walk(list);
@@ -134,12 +139,45 @@ function resolveTemplate(template: JsonObject, parameters: Record<string, string
   };
 
   const resources: JsonObject = {};
-  for (const [name, resource] of Object.entries(template.Resources as JsonObject)) {
+  for (const [name, resource] of Object.entries(expandForEach(template.Resources as JsonObject, walk))) {
     const declared = resource as JsonObject;
     if (typeof declared.Condition === 'string' && !condition(declared.Condition)) continue;
     resources[name] = walk(declared) as JsonObject;
   }
   return { ...template, Resources: resources };
+}
+
+/**
+ * AWS::LanguageExtensions' `Fn::ForEach::Name: [Identifier, Collection, {Key: Body}]`: one copy of
+ * each body per value, `&{Identifier}` in keys (the value's letters and digits) and `${Identifier}`
+ * replaced, `Ref: Identifier` becoming the value.
+ */
+function expandForEach(resources: JsonObject, walk: (node: Json) => Json | symbol): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, value] of Object.entries(resources)) {
+    if (!name.startsWith('Fn::ForEach::')) {
+      out[name] = value;
+      continue;
+    }
+    const [identifier, collection, body] = value as [string, Json, JsonObject];
+    const items = walk(collection);
+    if (!Array.isArray(items)) throw new Error(`${name}: the collection did not resolve to a list`);
+    for (const item of items as string[]) {
+      const substitute = (node: Json): Json => {
+        if (Array.isArray(node)) return node.map(substitute);
+        if (node === null || typeof node !== 'object') return node;
+        if (Object.keys(node).length === 1 && node.Ref === identifier) return item;
+        return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, substitute(child)]));
+      };
+      for (const [key, resource] of Object.entries(body)) {
+        const resolvedKey = key
+          .replaceAll(`&{${identifier}}`, item.replace(/[^A-Za-z0-9]/g, ''))
+          .replaceAll(`\${${identifier}}`, item);
+        out[resolvedKey] = substitute(resource);
+      }
+    }
+  }
+  return out;
 }
 
 export { readCloudFormationYaml, resolveTemplate };

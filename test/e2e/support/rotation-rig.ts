@@ -18,6 +18,10 @@ const TEMPLATES = {
   'postgres-multi-user': () => import('../../../templates/postgres-multi-user/index.js'),
   'mysql-single-user': () => import('../../../templates/mysql-single-user/index.js'),
   'mysql-multi-user': () => import('../../../templates/mysql-multi-user/index.js'),
+  'redshift-single-user': () => import('../../../templates/redshift-single-user/index.js'),
+  'redshift-multi-user': () => import('../../../templates/redshift-multi-user/index.js'),
+  'redis-single-user': () => import('../../../templates/redis-single-user/index.js'),
+  'redis-dual-password': () => import('../../../templates/redis-dual-password/index.js'),
 } as const;
 
 type TemplateName = keyof typeof TEMPLATES;

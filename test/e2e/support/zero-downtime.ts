@@ -21,9 +21,12 @@ import { randomPassword } from './databases.js';
 import { LoginLoop } from './login-loop.js';
 import type { ClientModel, Credentials, LoopStats } from './login-loop.js';
 import { readSecret } from './rotation-rig.js';
-import type { RotationRig } from './rotation-rig.js';
+import type { RotationRig, TemplateName } from './rotation-rig.js';
+import { loginWorks, redisCall } from '../../support/redis-server.js';
+import type { StartedRedis } from '../../support/redis-server.js';
 
 type PostgresTemplate = 'postgres-multi-user' | 'postgres-single-user';
+type RedisTemplate = 'redis-dual-password' | 'redis-single-user';
 
 interface PostgresApp {
   secretArn: string;
@@ -78,9 +81,39 @@ async function postgresAppLogin(credentials: Credentials): Promise<boolean> {
   }
 }
 
+/**
+ * A Redis ACL user allowed `GET` on its keys (no ACL rights: both templates change passwords as the
+ * `masterarn` admin), its secret and the admin's. TLS mode `disable`: the test server has none.
+ */
+async function createRedisApp(
+  rig: RotationRig,
+  template: RedisTemplate,
+  redis: StartedRedis,
+): Promise<PostgresApp> {
+  const user = `rk_zd_${template.replace(/-/g, '_')}_${process.pid}_${Date.now()}`;
+  const password = randomPassword();
+  await redisCall(redis, ['ACL', 'SETUSER', user, 'reset', 'on', `>${password}`, '~app:*', '-@all', '+get']);
+  const address = { engine: 'redis', host: redis.host, port: redis.port, sslmode: 'disable' };
+  const masterarn = await rig.createSecret(`zero-downtime/${user}/admin`, { ...address, ...redis.admin });
+  const secretArn = await rig.createSecret(`zero-downtime/${user}`, {
+    ...address,
+    username: user,
+    password,
+    masterarn,
+  });
+  return { secretArn, roles: [user] };
+}
+
+/** An application's login to Redis: `AUTH <user> <password>` on a new connection. */
+function redisAppLogin(redis: StartedRedis): (credentials: Credentials) => Promise<boolean> {
+  return (credentials) => loginWorks(redis, credentials.username, credentials.password);
+}
+
 interface ZeroDowntimeOptions {
   rig: RotationRig;
-  template: PostgresTemplate;
+  template: TemplateName;
+  /** How an application logs in; default a PostgreSQL connection and `SELECT 1`. */
+  login?(credentials: Credentials): Promise<boolean>;
   secretArn: string;
   rotations: number;
   paced: boolean;
@@ -91,7 +124,7 @@ interface ZeroDowntimeOptions {
 }
 
 interface ZeroDowntimeResult {
-  template: PostgresTemplate;
+  template: TemplateName;
   paced: boolean;
   rotations: number;
   /** AWSCURRENT's username after each rotation. */
@@ -106,7 +139,7 @@ async function runZeroDowntime(options: ZeroDowntimeOptions): Promise<ZeroDownti
   const loop = new LoginLoop({
     clients: options.clients,
     readCurrent: () => readSecret(appClient, secretArn),
-    login: postgresAppLogin,
+    login: options.login ?? postgresAppLogin,
     maxLogins: options.maxLogins,
     maxMs: options.maxMs,
   });
@@ -144,5 +177,5 @@ async function runZeroDowntime(options: ZeroDowntimeOptions): Promise<ZeroDownti
   };
 }
 
-export { createPostgresApp, postgresAppLogin, runZeroDowntime };
-export type { PostgresApp, PostgresTemplate, ZeroDowntimeOptions, ZeroDowntimeResult };
+export { createPostgresApp, createRedisApp, postgresAppLogin, redisAppLogin, runZeroDowntime };
+export type { PostgresApp, PostgresTemplate, RedisTemplate, ZeroDowntimeOptions, ZeroDowntimeResult };

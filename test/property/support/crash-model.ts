@@ -16,11 +16,15 @@
  * behind another session's lock (on PostgreSQL a real one), with a repair acting meanwhile.
  * Invariants: at every moment AWSCURRENT or AWSPENDING logs in to the secret's own server; no
  * password is ever set on another server or user; after completion exactly one version holds
- * AWSCURRENT and the original password no longer works.
+ * AWSCURRENT and the original password no longer works. With the dual-password strategy, after
+ * completion both AWSCURRENT and AWSPREVIOUS log in, and no other password any version ever held
+ * (an abandoned rotation's, a hostile one's) does: never a third.
  */
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -30,6 +34,7 @@ import { STEPS } from '../../../src/rotation/constants';
 import type { StepName } from '../../../src/rotation/constants';
 import type { DatabaseAdapter, DatabaseSecret } from '../../../src/rotation/adapter';
 import { createRotationHandler } from '../../../src/rotation/handler';
+import { dualPassword } from '../../../src/rotation/strategies/dual-password';
 import { silentLogger } from '../../../src/shared/logger';
 import type { LocalSecretsManager } from '../../../src/local';
 import { createRotationHarness } from '../../../src/testing/harness';
@@ -107,6 +112,13 @@ function watchedAdapter<S extends DatabaseSecret>(
   original: S,
   violations: string[],
 ): DatabaseAdapter<S> {
+  const watch = (login: S, username: string) => {
+    if (!sameServer(login, original) || username !== original.username) {
+      violations.push(`a password change for ${username} at ${login.host}:${login.port}`);
+      throw new Error('property violation: a password change aimed elsewhere');
+    }
+  };
+  const support = adapter.dualPassword;
   return {
     engines: adapter.engines,
     connectionKeys: adapter.connectionKeys,
@@ -114,20 +126,50 @@ function watchedAdapter<S extends DatabaseSecret>(
     parseSecret: (value) => adapter.parseSecret(value),
     canLogin: (secret) => adapter.canLogin(secret),
     async setPassword(login, change) {
-      if (!sameServer(login, original) || change.username !== original.username) {
-        violations.push(`a password change for ${change.username} at ${login.host}:${login.port}`);
-        throw new Error('property violation: a password change aimed elsewhere');
-      }
+      watch(login, change.username);
       return adapter.setPassword(login, change);
     },
+    ...(support && {
+      dualPassword: {
+        async addPassword(login: S, change: { username: string; password: string }) {
+          watch(login, change.username);
+          return support.addPassword(login, change);
+        },
+        async retirePasswords(login: S, username: string, keep: readonly string[]) {
+          watch(login, username);
+          return support.retirePasswords(login, username, keep);
+        },
+      },
+    }),
   };
+}
+
+/** Every password any version of the secret holds, deprecated versions included. */
+async function everyPassword(client: SecretsManagerClient, arn: string): Promise<string[]> {
+  const { Versions = [] } = await client.send(
+    new ListSecretVersionIdsCommand({ SecretId: arn, IncludeDeprecated: true }),
+  );
+  const passwords: string[] = [];
+  for (const { VersionId } of Versions) {
+    try {
+      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionId }));
+      const password = (JSON.parse(SecretString ?? '{}') as { password?: unknown }).password;
+      if (typeof password === 'string') passwords.push(password);
+    } catch {
+      // a placeholder version without a value
+    }
+  }
+  return passwords;
 }
 
 async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
   server: LocalSecretsManager;
   runs: number;
   newTarget(run: number): Promise<CrashTarget<S>>;
+  /** Default `single-user`. */
+  strategy?: 'single-user' | 'dual-password';
 }): Promise<void> {
+  const dual = options.strategy === 'dual-password';
   const client = new SecretsManagerClient(options.server.clientConfig);
   let counter = 0;
   try {
@@ -147,11 +189,16 @@ async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
             server: options.server,
             adapter: watchedAdapter(adapter, secret, violations),
             createHandler: (deps) =>
-              createRotationHandler({ ...deps, logger: silentLogger, loginRetry: { totalMs: 0 } }),
+              createRotationHandler({
+                ...deps,
+                ...(dual && { strategy: dualPassword() }),
+                logger: silentLogger,
+                loginRetry: { totalMs: 0 },
+              }),
           });
 
           /** At every moment AWSCURRENT or AWSPENDING logs in, to the secret's own server. */
-          const assertWorking = async (arn: string, when: string) => {
+          const assertAnyWorking = async (arn: string, when: string) => {
             expect(violations).toEqual([]);
             const { byStage } = await harness.snapshot(arn);
             for (const stage of ['AWSCURRENT', 'AWSPENDING']) {
@@ -163,6 +210,13 @@ async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
           const labels = async (arn: string) =>
             (await client.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages ?? {};
 
+          /** Every password a version held at some moment: the checks for "never a third". */
+          const seen = new Set<string>([secret.password]);
+          const assertWorking = async (arn: string, when: string) => {
+            const { byStage } = await harness.snapshot(arn);
+            for (const version of Object.values(byStage)) if (version) seen.add(version.password);
+            await assertAnyWorking(arn, when);
+          };
           // The rotation under way; a repair that moves a label ends it (`token` undefined), and the
           // next step action starts a new one, as the next RotateSecret would.
           let token: string | undefined;
@@ -302,7 +356,17 @@ async function crashAndRetryProperty<S extends DatabaseSecret>(options: {
           expect(holders('AWSPREVIOUS')).toBe(1);
           if (!repaired) expect(final.byStage.AWSPREVIOUS?.password).toBe(secret.password);
           expect(await adapter.canLogin(final.byStage.AWSCURRENT as S)).toBe(true);
-          expect(await adapter.canLogin(secret)).toBe(false);
+          if (!dual) {
+            expect(await adapter.canLogin(secret)).toBe(false);
+            return;
+          }
+          // Dual password: the two latest log in, and never a third.
+          expect(await adapter.canLogin(final.byStage.AWSPREVIOUS as S)).toBe(true);
+          const kept = [final.byStage.AWSCURRENT?.password, final.byStage.AWSPREVIOUS?.password];
+          for (const password of [...seen, ...(await everyPassword(client, arn))]) {
+            if (kept.includes(password)) continue;
+            expect([password, await adapter.canLogin({ ...secret, password })]).toEqual([password, false]);
+          }
         },
       ),
       { numRuns: options.runs },

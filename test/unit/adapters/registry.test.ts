@@ -8,6 +8,9 @@ describe('engine names as AWS writes them', () => {
     ['mysql', 'mysql'],
     ['aurora-mysql', 'mysql'],
     ['mariadb', 'mysql'],
+    ['redshift', 'redshift'],
+    ['redis', 'redis'],
+    ['valkey', 'redis'],
   ])('%s maps to the adapter that accepts it', async (engine, family) => {
     const adapter = await adapterForEngine(engine);
     expect(adapter.engines).toContain(engine);

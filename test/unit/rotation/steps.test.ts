@@ -4,7 +4,12 @@ import {
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { LoginFailedError, SecretShapeError, UnsafeChangeError } from '../../../src/shared/errors';
+import {
+  ConfigurationError,
+  LoginFailedError,
+  SecretShapeError,
+  UnsafeChangeError,
+} from '../../../src/shared/errors';
 import { alternatingUsers } from '../../../src/rotation/strategies/alternating-users';
 import { singleUser } from '../../../src/rotation/strategies/single-user';
 import {
@@ -20,9 +25,16 @@ import {
 } from './fixtures';
 
 describe('createSecret', () => {
+  const putValue = (sm: ReturnType<typeof setup>['sm']) =>
+    JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input.SecretString!) as Record<
+      string,
+      unknown
+    >;
+
   it('writes the next secret as the token version staged AWSPENDING, keeping every other key', async () => {
     const { invoke, sm } = setup({
       values: { [CURRENT_ID]: secretJson({ dbname: 'orders', custom: { a: 1 } }) },
+      passwordSource: 'secrets-manager',
     });
     await invoke('createSecret', { RotationToken: 'rotation-token-value' });
     const [put] = sm.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
@@ -43,13 +55,48 @@ describe('createSecret', () => {
     });
   });
 
-  it('forwards the password policy, with PASSWORD_LENGTH and EXCLUDE_CHARACTERS overriding it', async () => {
+  it('generates the password in the function by default: no GetRandomPassword call, the default policy', async () => {
+    const { invoke, sm } = setup();
+    await invoke('createSecret');
+    expect(sm.commandCalls(GetRandomPasswordCommand)).toHaveLength(0);
+    const password = putValue(sm).password as string;
+    expect(password).toHaveLength(32);
+    expect(password).not.toBe(OLD_PASSWORD);
+    expect(password).toMatch(/[a-z]/);
+    expect(password).toMatch(/[A-Z]/);
+    expect(password).toMatch(/[0-9]/);
+    expect(password).toMatch(/[^A-Za-z0-9]/);
+    expect(password).not.toMatch(/[/@"'\\ ]/);
+  });
+
+  it('generated passwords follow the policy, with PASSWORD_LENGTH and EXCLUDE_CHARACTERS overriding it', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.PASSWORD_LENGTH = '48';
+      process.env.EXCLUDE_CHARACTERS = 'abcdefghijklmnopqrstuvwxyz';
+      const { invoke, sm } = setup({
+        passwordPolicy: {
+          length: 20,
+          excludeCharacters: 'x',
+          excludeNumbers: true,
+          excludePunctuation: true,
+        },
+      });
+      await invoke('createSecret');
+      expect(putValue(sm).password).toMatch(/^[A-Z]{48}$/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("passwordSource 'secrets-manager' forwards the policy to GetRandomPassword, the variables overriding it", async () => {
     const saved = { ...process.env };
     try {
       process.env.PASSWORD_LENGTH = '48';
       process.env.EXCLUDE_CHARACTERS = ':;';
       const { invoke, sm } = setup({
         passwordPolicy: { length: 20, excludeCharacters: 'x', excludeNumbers: true },
+        passwordSource: 'secrets-manager',
       });
       await invoke('createSecret');
       expect(sm.commandCalls(GetRandomPasswordCommand)[0]!.args[0].input).toEqual({
@@ -59,9 +106,34 @@ describe('createSecret', () => {
         IncludeSpace: false,
         RequireEachIncludedType: true,
       });
+      expect(putValue(sm).password).toBe(NEW_PASSWORD);
     } finally {
       process.env = saved;
     }
+  });
+
+  it('ROTATION_KIT_PASSWORD_SOURCE overrides the option; a bad value is a ConfigurationError naming it and the choices', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.ROTATION_KIT_PASSWORD_SOURCE = 'secrets-manager';
+      const viaEnv = setup({ passwordSource: 'function' });
+      await viaEnv.invoke('createSecret');
+      expect(viaEnv.sm.commandCalls(GetRandomPasswordCommand)).toHaveLength(1);
+      expect(putValue(viaEnv.sm).password).toBe(NEW_PASSWORD);
+
+      process.env.ROTATION_KIT_PASSWORD_SOURCE = 'kms';
+      const bad = setup();
+      const failure = bad.invoke('createSecret');
+      await expect(failure).rejects.toBeInstanceOf(ConfigurationError);
+      await expect(failure).rejects.toThrow(
+        'Setting "ROTATION_KIT_PASSWORD_SOURCE" is invalid: expected "function" or "secrets-manager"',
+      );
+      expect(bad.sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    } finally {
+      process.env = saved;
+    }
+    const badOption = setup({ passwordSource: 'service' as never });
+    await expect(badOption.invoke('createSecret')).rejects.toThrow('Setting "passwordSource" is invalid');
   });
 
   it('is idempotent: a retry after the version was written (ResourceExistsException) changes nothing', async () => {
@@ -73,7 +145,7 @@ describe('createSecret', () => {
   });
 
   it('a warm retry that already wrote the version makes no second write', async () => {
-    const { invoke, sm } = setup();
+    const { invoke, sm } = setup({ passwordSource: 'secrets-manager' });
     await invoke('createSecret');
     await invoke('createSecret');
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(1);

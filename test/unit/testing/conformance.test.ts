@@ -82,4 +82,19 @@ describe('the conformance suite catches broken adapters', () => {
     target.adapter.parseSecret = (value) => parse({ ...(value as object), port: 1 });
     await failingCase(target, /string port/);
   });
+
+  it('an adapter whose addPassword replaces the current password', async () => {
+    const target = memoryTarget();
+    target.adapter.dualPassword!.addPassword = (login, change) => target.adapter.setPassword(login, change);
+    await failingCase(target, /addPassword: the new password logs in and the current one still does/);
+  });
+
+  it("an adapter whose retirePasswords always keeps the newest password (MySQL's DISCARD OLD PASSWORD alone)", async () => {
+    const target = memoryTarget();
+    target.adapter.dualPassword!.retirePasswords = async (_login, username) => {
+      const user = target.adapter.users.get(username)!;
+      delete user.others;
+    };
+    await failingCase(target, /retirePasswords keeps exactly the given password/);
+  });
 });

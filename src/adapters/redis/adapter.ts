@@ -1,12 +1,17 @@
-import type { ConnectionOptions } from 'node:tls';
-import type { DatabaseAdapter, PasswordChange } from '../../src/index.js';
+/**
+ * The Redis/Valkey adapter: ACL users (Redis 6 or later), through `ioredis` (an optional peer).
+ */
+import type { DatabaseAdapter, PasswordChange } from '../../rotation/adapter.js';
 import {
   ConfigurationError,
   DatabaseConnectionError,
   LoginFailedError,
   PrivilegeCopyError,
   RoleNotFoundError,
-} from '../../src/index.js';
+} from '../../shared/errors.js';
+import { secretTlsMode, secretTlsStrength } from '../shared/secret-fields.js';
+import { checkTlsMode, effectiveTlsMode, loadCaBundle } from '../shared/tls-settings.js';
+import type { TlsOptions } from '../shared/tls-settings.js';
 import { AclCopyError, copyRules } from './acl-rules.js';
 import { REDIS_ENGINES, parseRedisSecret } from './secret.js';
 import type { RedisSecret } from './secret.js';
@@ -21,16 +26,25 @@ import type { RedisDriver, RedisSession, SessionSettings } from './session.js';
  */
 type PersistMode = 'none' | 'acl-save' | 'config-rewrite';
 
-interface RedisAclAdapterOptions {
+interface RedisAdapterOptions {
   /** How long to wait for the connection and for each reply, in milliseconds. Default 5000. */
   timeoutMs?: number;
-  /** CA bundle (PEM) that signs the server certificate, for secrets with `"tls": true`. Default: Node's trusted CAs. */
-  tls?: { ca?: ConnectionOptions['ca'] };
+  /**
+   * TLS mode and CA bundle, as for the other adapters: the mode wins over the secret's
+   * `sslmode`/`ssl`; neither: `verify-full`. The CA bundle: `tls.ca` (PEM text or a file),
+   * `ROTATION_KIT_CA_BUNDLE` or `ROTATION_KIT_CA_BUNDLE_FILE`, else Node's CAs.
+   */
+  tls?: TlsOptions;
   /** Default `none`: see {@link PersistMode}. Checked before any change, so a refusal changes nothing. */
   persist?: PersistMode;
-  /** The client factory. Default: `ioredis`. */
+  /** The client factory. Default: `ioredis`, loaded at the first connection. */
   driver?: RedisDriver;
+  /** Where to read `ROTATION_KIT_CA_BUNDLE[_FILE]`; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** What decides where and as whom a session connects (TLS is `tlsStrength`'s). */
+const REDIS_CONNECTION_KEYS = Object.freeze(['engine', 'host', 'port', 'username']);
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -62,8 +76,8 @@ function withPermissionHint(error: unknown, hint: string): unknown {
 }
 
 /**
- * A `DatabaseAdapter` for Redis ACL users (Redis 6 or later; `ensureUserLike` needs Redis 7), built
- * on `ioredis`. It is the worked example of README "Writing your own adapter".
+ * Creates the adapter for Redis and Valkey ACL users (`engine` `redis` or `valkey`; Redis 6 or
+ * later, `ensureUserLike` needs Redis 7), through `ioredis` (an optional peer dependency).
  *
  * - `canLogin`: `AUTH <username> <password>` then `PING`; false only when the server answers
  *   WRONGPASS. A user without the PING permission still counts as logged in.
@@ -72,21 +86,23 @@ function withPermissionHint(error: unknown, hint: string): unknown {
  *   any user: prefer `singleUser({ changedBy: 'superuser' })` or `alternatingUsers()`.
  * - `ensureUserLike`: copies `ACL GETUSER <like>` (flags, commands, keys, channels, selectors) onto
  *   the other user after resetting it, with its password, in one `ACL SETUSER`: idempotent.
+ * - `dualPassword`: `ACL SETUSER <user> ><password>` adds a password keeping the others;
+ *   `ACL SETUSER <user> resetpass ><kept>...` retires the rest, atomically.
  *
  * ACLs are per server: on a replica set or a cluster, run it against every node (or manage users
  * with your provider's API: ElastiCache and MemoryDB refuse `ACL SETUSER`).
  *
  * @example
  * import { createRotationHandler, singleUser } from 'rotation-kit';
- * import { createRedisAclAdapter } from './adapter.js';
+ * import { createRedisAdapter } from 'rotation-kit/redis';
  *
- * // Defaults: 5 s timeouts, no persistence (set `persist` to match how your server stores users).
+ * // Defaults: TLS verify-full, 5 s timeouts, no persistence (set `persist` to match how your server stores users).
  * export const handler = createRotationHandler({
- *   adapter: createRedisAclAdapter({ persist: 'acl-save' }),
+ *   adapter: createRedisAdapter({ persist: 'acl-save' }),
  *   strategy: singleUser({ changedBy: 'superuser' }),
  * });
  */
-function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAdapter<RedisSecret> {
+function createRedisAdapter(options: RedisAdapterOptions = {}): DatabaseAdapter<RedisSecret> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigurationError('timeoutMs', 'a positive whole number of milliseconds');
@@ -95,10 +111,14 @@ function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAd
   if (persist !== 'none' && !Object.hasOwn(PERSIST_COMMANDS, persist)) {
     throw new ConfigurationError('persist', '"none", "acl-save" or "config-rewrite"');
   }
+  const optionMode = options.tls?.mode === undefined ? undefined : checkTlsMode(options.tls.mode, 'tls.mode');
+  let ca: { bundle: string | undefined } | undefined;
   const settings: SessionSettings = {
     driver: options.driver ?? defaultDriver,
     timeoutMs,
-    tls: options.tls?.ca !== undefined ? { ca: options.tls.ca } : {},
+    tlsMode: (secret) => effectiveTlsMode(optionMode, secretTlsMode(secret)),
+    // Read once, on the first verify-full connection, so a CA setting nobody uses cannot break start-up.
+    caBundle: () => (ca ??= { bundle: loadCaBundle(options.tls?.ca, options.env ?? process.env) }).bundle,
   };
 
   /**
@@ -118,28 +138,35 @@ function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAd
     await session.call(`persisting ACLs (${command.join(' ')}) after the change`, command);
   }
 
-  async function setUserPassword(session: RedisSession, login: RedisSecret, change: PasswordChange) {
+  /** ACL SETUSER would create a missing user: refuse instead. */
+  async function assertUserExists(session: RedisSession, login: RedisSecret, username: string) {
     // A user changing itself exists (it just logged in) and may lack +acl|getuser.
-    if (change.username !== login.username) {
-      let existing: unknown;
-      try {
-        existing = await session.call(`reading the ACL user "${change.username}"`, [
-          'ACL',
-          'GETUSER',
-          change.username,
-        ]);
-      } catch (error) {
-        throw withPermissionHint(error, 'a login changing another user needs +acl|getuser');
-      }
-      // ACL SETUSER would create a missing user: refuse instead.
-      if (existing === null) throw new RoleNotFoundError(change.username);
+    if (username === login.username) return;
+    let existing: unknown;
+    try {
+      existing = await session.call(`reading the ACL user "${username}"`, ['ACL', 'GETUSER', username]);
+    } catch (error) {
+      throw withPermissionHint(error, 'a login changing another user needs +acl|getuser');
     }
+    if (existing === null) throw new RoleNotFoundError(username);
+  }
+
+  /** One atomic `ACL SETUSER <user> <rules...>` on an existing user, persisted as configured. */
+  async function setUserRules(
+    session: RedisSession,
+    login: RedisSecret,
+    username: string,
+    what: string,
+    rules: string[],
+    passwords: readonly string[],
+  ) {
+    await assertUserExists(session, login, username);
     await persisted(session, async () => {
       try {
         await session.call(
-          `changing the password of ACL user "${change.username}"`,
-          ['ACL', 'SETUSER', change.username, 'resetpass', `>${change.password}`],
-          [change.password],
+          `${what} of ACL user "${username}"`,
+          ['ACL', 'SETUSER', username, ...rules],
+          passwords,
         );
       } catch (error) {
         throw withPermissionHint(error, SETUSER_HINT);
@@ -147,15 +174,28 @@ function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAd
     });
   }
 
+  const setUserPassword = (session: RedisSession, login: RedisSecret, change: PasswordChange) =>
+    setUserRules(
+      session,
+      login,
+      change.username,
+      'changing the password',
+      ['resetpass', `>${change.password}`],
+      [change.password],
+    );
+
   return {
     engines: REDIS_ENGINES,
 
-    connectionKeys: ['engine', 'host', 'port', 'username'],
+    connectionKeys: REDIS_CONNECTION_KEYS,
 
-    // A pending version may turn TLS on, never off.
-    tlsStrength: (secret) => (secret.tls ? 1 : 0),
+    tlsStrength: secretTlsStrength,
 
     parseSecret: parseRedisSecret,
+
+    async checkDependencies() {
+      await settings.driver.checkInstalled?.();
+    },
 
     async canLogin(secret) {
       try {
@@ -178,6 +218,38 @@ function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAd
     async setPassword(login, change) {
       assertChange(change);
       await withSession(login, settings, (session) => setUserPassword(session, login, change));
+    },
+
+    dualPassword: {
+      // `>password` adds a password and keeps the others: Redis holds any number per user.
+      async addPassword(login, change) {
+        assertChange(change);
+        await withSession(login, settings, (session) =>
+          setUserRules(
+            session,
+            login,
+            change.username,
+            'adding a password',
+            [`>${change.password}`],
+            [change.password],
+          ),
+        );
+      },
+      // `resetpass` then `>kept`, in one atomic ACL SETUSER: no moment without the kept passwords.
+      async retirePasswords(login, username, keep) {
+        assertChange({ username, password: keep[0] ?? '' });
+        for (const password of keep) assertChange({ username, password });
+        await withSession(login, settings, (session) =>
+          setUserRules(
+            session,
+            login,
+            username,
+            'retiring the other passwords',
+            ['resetpass', ...keep.map((password) => `>${password}`)],
+            keep,
+          ),
+        );
+      },
     },
 
     async ensureUserLike(admin, like, change) {
@@ -209,5 +281,5 @@ function createRedisAclAdapter(options: RedisAclAdapterOptions = {}): DatabaseAd
   };
 }
 
-export { DEFAULT_TIMEOUT_MS, createRedisAclAdapter };
-export type { PersistMode, RedisAclAdapterOptions };
+export { DEFAULT_TIMEOUT_MS, REDIS_CONNECTION_KEYS, createRedisAdapter };
+export type { PersistMode, RedisAdapterOptions };

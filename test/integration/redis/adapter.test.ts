@@ -6,9 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { createRedisAclAdapter } from '../../examples/redis-acl/adapter.js';
-import { parseRedisSecret } from '../../examples/redis-acl/secret.js';
-import type { RedisSecret } from '../../examples/redis-acl/secret.js';
+import { createRedisAdapter } from '../../../src/adapters/redis/adapter.js';
+import { parseRedisSecret } from '../../../src/adapters/redis/secret.js';
+import type { RedisSecret } from '../../../src/adapters/redis/secret.js';
 import {
   ConfigurationError,
   DatabaseConnectionError,
@@ -17,18 +17,18 @@ import {
   RoleNotFoundError,
   SecretShapeError,
   TlsRequiredError,
-} from '../../src/shared/errors.js';
-import { PUNCTUATION, adapterConformanceCases } from '../../src/testing/conformance.js';
-import type { ConformanceTarget } from '../../src/testing/conformance.js';
-import { createTestCertificates } from '../support/mariadb-server.cjs';
+} from '../../../src/shared/errors.js';
+import { PUNCTUATION, adapterConformanceCases } from '../../../src/testing/conformance.js';
+import type { ConformanceTarget } from '../../../src/testing/conformance.js';
+import { createTestCertificates } from '../../support/mariadb-server.cjs';
 import {
   describeWithRedis,
   loginWorks,
   redisCall,
   startRedisServer,
   unusedPort,
-} from '../support/redis-server.js';
-import type { StartedRedis } from '../support/redis-server.js';
+} from '../../support/redis-server.js';
+import type { StartedRedis } from '../../support/redis-server.js';
 
 /** Rules of a self-rotating application user: its keys, PING, and the right to change a password. */
 const SELF_ROTATING_RULES = ['~rk:*', 'resetchannels', '-@all', '+ping', '+get', '+set', '+acl|setuser'];
@@ -52,7 +52,7 @@ const everything = (error: unknown) => inspect(error, { depth: 10, showHidden: t
 describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
   let server: StartedRedis;
   let unreachablePort: number;
-  const adapter = createRedisAclAdapter();
+  const adapter = createRedisAdapter();
 
   beforeAll(async () => {
     server = await startRedisServer();
@@ -66,7 +66,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
     port: server.port,
     username,
     password,
-    tls: false,
+    sslmode: 'disable',
   });
 
   async function createUser(username: string, password: string, rules = SELF_ROTATING_RULES) {
@@ -77,7 +77,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
   /** The admin's secret; read lazily, since the server starts after the cases are listed. */
   const adminSecret: RedisSecret = {
     engine: 'redis',
-    tls: false,
+    sslmode: 'disable',
     get host() {
       return server.host;
     },
@@ -112,19 +112,33 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
   describe('parseSecret', () => {
     const valid = { engine: 'redis', host: 'cache.internal', username: 'app', password: 'Pa55 word' };
 
-    it('fills port 6379 and tls false, keeps masterarn, ignores unknown keys', () => {
+    it('fills port 6379, keeps masterarn and the TLS keys, reads engine valkey, ignores unknown keys', () => {
       expect(parseRedisSecret({ ...valid, masterarn: 'arn:admin', extra: 1 })).toEqual({
         ...valid,
         port: 6379,
-        tls: false,
         masterarn: 'arn:admin',
       });
-      expect(parseRedisSecret({ ...valid, port: 6380, tls: true })).toMatchObject({ port: 6380, tls: true });
+      expect(parseRedisSecret({ ...valid, port: 6380, ssl: true })).toMatchObject({ port: 6380, ssl: true });
+      expect(parseRedisSecret({ ...valid, engine: 'valkey', sslmode: 'require' })).toMatchObject({
+        engine: 'valkey',
+        sslmode: 'require',
+      });
+    });
+
+    it('a secret naming no TLS mode connects with verify-full (no plaintext fallback)', async () => {
+      const { sslmode: _plaintext, ...secret } = adminSecretOf(server);
+      const error = await createRedisAdapter({ timeoutMs: 300 })
+        .canLogin(secret)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DatabaseConnectionError);
+      expect((error as Error).message).toContain('does that port speak TLS?');
+      expect(await adapter.canLogin(adminSecretOf(server))).toBe(true);
     });
 
     it.each([
       ['engine', { ...valid, engine: 'postgres' }],
-      ['tls', { ...valid, tls: 'true' }],
+      ['sslmode', { ...valid, sslmode: 'prefer' }],
+      ['ssl', { ...valid, ssl: 'yes' }],
       ['username', { ...valid, username: 'has space' }],
       ['port', { ...valid, port: 70000 }],
       ['masterarn', { ...valid, masterarn: 42 }],
@@ -172,7 +186,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = silent.address() as net.AddressInfo;
-        const quick = createRedisAclAdapter({ timeoutMs: 200 });
+        const quick = createRedisAdapter({ timeoutMs: 200 });
         const error = await quick
           .canLogin({ ...secretFor('app', 'Silent-Pa55'), port })
           .catch((caught: unknown) => caught);
@@ -341,7 +355,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
         const admin = adminSecretOf(own);
         await redisCall(own, ['ACL', 'SETUSER', 'app', 'on', '>Old-Pa55', '~app:*', '+get']);
         await redisCall(own, ['ACL', 'SAVE']);
-        const persisting = createRedisAclAdapter({ persist: 'acl-save' });
+        const persisting = createRedisAdapter({ persist: 'acl-save' });
         await persisting.setPassword(admin, { username: 'app', password: 'New-Pa55 !' });
         // The file holds the SHA-256 of the password, never the password.
         const file = await readFile(own.aclFile!, 'utf8');
@@ -359,7 +373,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
       const own = await startRedisServer({ users: 'config' });
       try {
         const admin = adminSecretOf(own);
-        const persisting = createRedisAclAdapter({ persist: 'config-rewrite' });
+        const persisting = createRedisAdapter({ persist: 'config-rewrite' });
         await redisCall(own, ['ACL', 'SETUSER', 'app', 'on', '>Old-Pa55', '~app:*', '+get']);
         await persisting.ensureUserLike!(admin, 'app', { username: 'app_clone', password: 'Clone-Pa55' });
         await persisting.setPassword(admin, { username: 'app', password: 'New-Pa55' });
@@ -376,7 +390,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
       const own = await startRedisServer({ users: 'config' });
       try {
         await redisCall(own, ['ACL', 'SETUSER', 'app', 'on', '>Old-Pa55', '~app:*', '+get']);
-        const error = await createRedisAclAdapter({ persist: 'acl-save' })
+        const error = await createRedisAdapter({ persist: 'acl-save' })
           .setPassword(adminSecretOf(own), { username: 'app', password: 'New-Pa55' })
           .catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(DatabaseConnectionError);
@@ -389,7 +403,7 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
 
     it('a login not allowed to persist: a hint, and no change', async () => {
       const user = await createUser(uniqueUser('rk_nosave'), 'Keep-Pa55');
-      const error = await createRedisAclAdapter({ persist: 'acl-save' })
+      const error = await createRedisAdapter({ persist: 'acl-save' })
         .setPassword(user, { username: user.username, password: 'New-Pa55' })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DatabaseConnectionError);
@@ -398,8 +412,8 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
     });
 
     it('an unknown mode is a ConfigurationError', () => {
-      expect(() => createRedisAclAdapter({ persist: 'toString' as never })).toThrow(ConfigurationError);
-      expect(() => createRedisAclAdapter({ timeoutMs: 0 })).toThrow(ConfigurationError);
+      expect(() => createRedisAdapter({ persist: 'toString' as never })).toThrow(ConfigurationError);
+      expect(() => createRedisAdapter({ timeoutMs: 0 })).toThrow(ConfigurationError);
     });
   });
 
@@ -420,10 +434,14 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
       await rm(certDir, { recursive: true, force: true });
     });
 
-    const tlsAdmin = () => ({ ...adminSecretOf(tlsServer), host: 'localhost', tls: true });
+    const tlsAdmin = (): RedisSecret => ({
+      ...adminSecretOf(tlsServer),
+      host: 'localhost',
+      sslmode: 'verify-full',
+    });
 
     it('with the CA: logs in and changes a password over a verified connection', async () => {
-      const adapterWithCa = createRedisAclAdapter({ tls: { ca: caPem } });
+      const adapterWithCa = createRedisAdapter({ tls: { ca: caPem } });
       expect(await adapterWithCa.canLogin(tlsAdmin())).toBe(true);
       expect(await adapterWithCa.canLogin({ ...tlsAdmin(), password: 'Wrong-Pa55' })).toBe(false);
       await redisCall(tlsServer, ['ACL', 'SETUSER', 'app', 'on', '>Old-Pa55', '+get']);
@@ -434,11 +452,19 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
     });
 
     it('a certificate for another host name: TlsRequiredError, even with the right CA', async () => {
-      const error = await createRedisAclAdapter({ tls: { ca: caPem } })
+      const error = await createRedisAdapter({ tls: { ca: caPem } })
         .canLogin({ ...tlsAdmin(), host: '127.0.0.1' })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TlsRequiredError);
       expect((error as Error).message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+    });
+
+    it('require: encrypted without checking the certificate; the tls.mode option wins over the secret', async () => {
+      expect(await adapter.canLogin({ ...tlsAdmin(), host: '127.0.0.1', sslmode: 'require' })).toBe(true);
+      const forced = createRedisAdapter({ tls: { mode: 'verify-full' } });
+      await expect(
+        forced.canLogin({ ...tlsAdmin(), host: '127.0.0.1', sslmode: 'require' }),
+      ).rejects.toBeInstanceOf(TlsRequiredError);
     });
 
     it('without a CA that signs the certificate: TlsRequiredError, not false', async () => {
@@ -448,12 +474,12 @@ describeWithRedis('Redis ACL example adapter (real redis-server)', () => {
     });
 
     it('plaintext to a TLS port, or TLS to a plaintext port: a named error, not false', async () => {
-      await expect(adapter.canLogin({ ...tlsAdmin(), tls: false })).rejects.toBeInstanceOf(
+      await expect(adapter.canLogin({ ...tlsAdmin(), sslmode: 'disable' })).rejects.toBeInstanceOf(
         DatabaseConnectionError,
       );
       // A plaintext port waits for a newline the TLS handshake never sends: a timeout, with a hint.
-      const tlsToPlain = await createRedisAclAdapter({ tls: { ca: caPem }, timeoutMs: 300 })
-        .canLogin({ ...adminSecret, tls: true })
+      const tlsToPlain = await createRedisAdapter({ tls: { ca: caPem }, timeoutMs: 300 })
+        .canLogin({ ...adminSecretOf(server), sslmode: 'verify-full', host: 'localhost' })
         .catch((caught: unknown) => caught);
       expect(tlsToPlain).toBeInstanceOf(DatabaseConnectionError);
       expect((tlsToPlain as Error).message).toContain('does that port speak TLS?');
@@ -468,6 +494,6 @@ function adminSecretOf(server: StartedRedis): RedisSecret {
     port: server.port,
     username: server.admin.username,
     password: server.admin.password,
-    tls: false,
+    sslmode: 'disable',
   };
 }

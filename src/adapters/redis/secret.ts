@@ -1,28 +1,33 @@
-import type { DatabaseSecret, SecretJson } from '../../src/index.js';
+import type { DatabaseSecret } from '../../rotation/adapter.js';
+import { SecretShapeError } from '../../shared/errors.js';
 import {
-  SecretShapeError,
   optionalSecretString,
   optionalSecretValue,
   parseSecretPort,
+  parseSecretTls,
+  requireSecretChoice,
   requireSecretObject,
   requireSecretString,
-} from '../../src/index.js';
+  type SecretJson,
+  type SecretTls,
+} from '../shared/secret-fields.js';
 
-/** The `engine` values this adapter serves. */
-const REDIS_ENGINES = ['redis'] as const;
+/** The `engine` values this adapter serves: Redis, and Valkey (its fork, with the same ACL commands). */
+const REDIS_ENGINES = ['redis', 'valkey'] as const;
+type RedisEngine = (typeof REDIS_ENGINES)[number];
 
 const DEFAULT_REDIS_PORT = 6379;
 
 /**
- * A Redis ACL user's secret:
- * `{ "engine": "redis", "host", "port" (default 6379), "username", "password", "tls"? , "masterarn"? }`.
+ * A Redis/Valkey ACL user's secret: `{ "engine": "redis", "host", "port" (default 6379),
+ * "username", "password", "sslmode"?, "ssl"?, "masterarn"? }`. TLS as for the other adapters:
+ * `sslmode` (`disable`, `require`, `verify-full`) or AWS's `ssl` switch; the adapter's `tls.mode`
+ * option wins; neither: `verify-full`.
  */
-interface RedisSecret extends DatabaseSecret {
-  engine: 'redis';
+interface RedisSecret extends DatabaseSecret, SecretTls {
+  engine: RedisEngine;
   /** Default 6379. */
   port: number;
-  /** Connect with TLS and verify the server certificate. Default false (Redis's own default). */
-  tls: boolean;
 }
 
 /** Redis refuses usernames with spaces or NUL (`ACL SETUSER`), so no such user can exist. */
@@ -32,27 +37,19 @@ function requireUsername(json: SecretJson): string {
   return value;
 }
 
-function parseTls(json: SecretJson): boolean {
-  const value = optionalSecretValue(json, 'tls');
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new SecretShapeError('tls', 'true or false (a JSON boolean)');
-  return value;
-}
-
 /**
  * Validates a Redis secret's parsed JSON and fills defaults. Unknown keys are ignored (the engine
  * keeps them in the secret). Throws `SecretShapeError` naming the key, never its value.
  */
 function parseRedisSecret(value: unknown): RedisSecret {
   const json = requireSecretObject(value, 'SecretString');
-  if (json.engine !== 'redis') throw new SecretShapeError('engine', '"redis"');
   const secret: RedisSecret = {
-    engine: 'redis',
+    engine: requireSecretChoice(json.engine, 'engine', REDIS_ENGINES),
     host: requireSecretString(json, 'host'),
     port: parseSecretPort(optionalSecretValue(json, 'port'), DEFAULT_REDIS_PORT),
     username: requireUsername(json),
     password: requireSecretString(json, 'password'),
-    tls: parseTls(json),
+    ...parseSecretTls(optionalSecretValue(json, 'sslmode'), optionalSecretValue(json, 'ssl')),
   };
   const masterarn = optionalSecretString(json, 'masterarn');
   if (masterarn !== undefined) secret.masterarn = masterarn;
@@ -60,4 +57,4 @@ function parseRedisSecret(value: unknown): RedisSecret {
 }
 
 export { DEFAULT_REDIS_PORT, REDIS_ENGINES, parseRedisSecret };
-export type { RedisSecret };
+export type { RedisEngine, RedisSecret };

@@ -1,6 +1,6 @@
 // copyRules on its own: ACL GETUSER replies (as Redis 7 sends them over RESP2) to ACL SETUSER rules.
 // The Redis ACL adapter's tests prove on a real server that the copy is exact.
-import { AclCopyError, copyRules } from '../../examples/redis-acl/acl-rules.js';
+import { AclCopyError, copyRules } from '../../../src/adapters/redis/acl-rules.js';
 
 /** A reply recorded from redis-server 7.0 for `on >pw ~app:* %R~ro:* &news -@all +get +set (+hget ~h:*)`. */
 const RECORDED = [

@@ -1,6 +1,6 @@
 // Real rotations of Redis ACL users: the local Secrets Manager runs RotateSecret and invokes the
-// example's handler (examples/redis-acl/index.ts, loaded as a Lambda would load it) step by step,
-// against a real redis-server. Nothing is mocked.
+// template's handler (templates/redis-single-user/index.ts, loaded as a Lambda would load it) step
+// by step, against a real redis-server. Nothing is mocked.
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -8,12 +8,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { Context, SecretsManagerRotationEvent, SecretsManagerRotationHandler } from 'aws-lambda';
-import { createRedisAclAdapter } from '../../examples/redis-acl/adapter.js';
-import { startLocalSecretsManager } from '../../src/local/index.js';
-import type { LocalSecretsManager } from '../../src/local/index.js';
-import { alternatingUsers, createRotationHandler, silentLogger } from '../../src/index.js';
-import { describeWithRedis, loginWorks, redisCall, startRedisServer } from '../support/redis-server.js';
-import type { StartedRedis } from '../support/redis-server.js';
+import { createRedisAdapter } from '../../../src/adapters/redis/adapter.js';
+import { startLocalSecretsManager } from '../../../src/local/index.js';
+import type { LocalSecretsManager } from '../../../src/local/index.js';
+import { alternatingUsers, createRotationHandler, silentLogger } from '../../../src/index.js';
+import { describeWithRedis, loginWorks, redisCall, startRedisServer } from '../../support/redis-server.js';
+import type { StartedRedis } from '../../support/redis-server.js';
 
 const APP_RULES = ['~app:*', 'resetchannels', '&app-events', '-@all', '+get', '+set', '+ping'];
 
@@ -42,11 +42,12 @@ async function aclWithoutPasswords(redis: StartedRedis, user: string): Promise<R
   return acl;
 }
 
-describeWithRedis('Redis ACL example: real rotations through the local Secrets Manager', () => {
+describeWithRedis('Redis ACL users: real rotations through the local Secrets Manager', () => {
   let redis: StartedRedis;
   let local: LocalSecretsManager;
   let client: SecretsManagerClient;
   let entryHandler: SecretsManagerRotationHandler;
+  let dualHandler: SecretsManagerRotationHandler;
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
@@ -55,8 +56,9 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
     client = new SecretsManagerClient(local.clientConfig);
     // The entry reads its settings at load time, as a Lambda does at cold start.
     process.env.SECRETS_MANAGER_ENDPOINT = local.endpoint;
-    process.env.REDIS_ACL_PERSIST = 'acl-save';
-    ({ handler: entryHandler } = await import('../../examples/redis-acl/index.js'));
+    process.env.ROTATION_KIT_REDIS_PERSIST = 'acl-save';
+    ({ handler: entryHandler } = await import('../../../templates/redis-single-user/index.js'));
+    ({ handler: dualHandler } = await import('../../../templates/redis-dual-password/index.js'));
   });
   afterAll(async () => {
     process.env = savedEnv;
@@ -67,7 +69,15 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
 
   /** A secret for a Redis user, as JSON, pointing at the test server. */
   const secretJson = (username: string, password: string, extra: object = {}) =>
-    JSON.stringify({ engine: 'redis', host: redis.host, port: redis.port, username, password, ...extra });
+    JSON.stringify({
+      engine: 'redis',
+      host: redis.host,
+      port: redis.port,
+      username,
+      password,
+      sslmode: 'disable',
+      ...extra,
+    });
 
   async function createSecret(name: string, value: string): Promise<string> {
     const { ARN } = await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
@@ -164,7 +174,7 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
     );
     await createSecret('redis/svc', secretJson('svc', 'Svc-Start-Pa55', { masterarn: adminArn }));
     const handler = createRotationHandler({
-      adapter: createRedisAclAdapter({ persist: 'acl-save' }),
+      adapter: createRedisAdapter({ persist: 'acl-save' }),
       strategy: alternatingUsers(),
       secretsManager: client,
       logger: silentLogger,
@@ -185,5 +195,42 @@ describeWithRedis('Redis ACL example: real rotations through the local Secrets M
     expect(await loginWorks(redis, 'svc', second.password)).toBe(true);
     expect(await loginWorks(redis, 'svc', 'Svc-Start-Pa55')).toBe(false);
     expect(await loginWorks(redis, 'svc_clone', first.password)).toBe(true);
+  });
+
+  it('dual password (template redis-dual-password): after each of three rotations AWSCURRENT and AWSPREVIOUS log in, the one before does not, and the ACL is unchanged', async () => {
+    await redisCall(redis, ['ACL', 'SETUSER', 'dual', 'reset', 'on', '>Dual-Start-Pa55', ...APP_RULES]);
+    const aclBefore = await aclWithoutPasswords(redis, 'dual');
+    const adminArn = await createSecret(
+      'redis/admin-dual',
+      secretJson(redis.admin.username, redis.admin.password),
+    );
+    await createSecret('redis/dual', secretJson('dual', 'Dual-Start-Pa55', { masterarn: adminArn }));
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:redis-dual-password';
+    local.registerFunction(fn, asFunction(dualHandler));
+
+    const passwords = ['Dual-Start-Pa55'];
+    for (let rotation = 1; rotation <= 3; rotation++) {
+      const { outcome, lines } = await rotateCapturingStdout('redis/dual', fn);
+      expect(outcome).toMatchObject({ succeeded: true });
+      const current = await valueOf(client, 'redis/dual');
+      for (const secret of [current.password, ...passwords, redis.admin.password])
+        expect(lines.join('')).not.toContain(secret);
+      const previous = await valueOf(client, 'redis/dual', 'AWSPREVIOUS');
+      expect(previous.password).toBe(passwords.at(-1));
+      passwords.push(current.password);
+      expect(current).toMatchObject({ username: 'dual', masterarn: adminArn });
+      expect([rotation, await loginWorks(redis, 'dual', current.password)]).toEqual([rotation, true]);
+      expect([rotation, await loginWorks(redis, 'dual', previous.password)]).toEqual([rotation, true]);
+      for (const retired of passwords.slice(0, -2)) {
+        expect([rotation, await loginWorks(redis, 'dual', retired)]).toEqual([rotation, false]);
+      }
+      const acl = (await redisCall(redis, ['ACL', 'GETUSER', 'dual'])) as unknown[];
+      expect(acl[acl.indexOf('passwords') + 1]).toHaveLength(2);
+      expect(await aclWithoutPasswords(redis, 'dual')).toEqual(aclBefore);
+    }
+    // ROTATION_KIT_REDIS_PERSIST=acl-save: both passwords survive a restart.
+    await redis.restart();
+    expect(await loginWorks(redis, 'dual', passwords.at(-1) as string)).toBe(true);
+    expect(await loginWorks(redis, 'dual', passwords.at(-2) as string)).toBe(true);
   });
 });

@@ -1,6 +1,17 @@
+/**
+ * One short-lived, authenticated Redis connection per operation, closed on every path. Failures
+ * become named errors (`LoginFailedError` only for WRONGPASS), never with a password in them:
+ * ioredis attaches a command's arguments to every reply error, so its errors never escape.
+ */
 import type { ConnectionOptions } from 'node:tls';
-import { Redis } from 'ioredis';
-import { DatabaseConnectionError, LoginFailedError, TlsRequiredError } from '../../src/index.js';
+import {
+  DatabaseConnectionError,
+  LoginFailedError,
+  MissingDependencyError,
+  TlsRequiredError,
+} from '../../shared/errors.js';
+import { checkDriverInstalled, loadDriver } from '../shared/driver.js';
+import type { TlsMode } from '../shared/tls-settings.js';
 import type { RedisSecret } from './secret.js';
 
 /** The slice of an ioredis client this adapter calls: pass your own (instrumented) one if you like. */
@@ -33,15 +44,19 @@ interface RedisClientOptions {
   disableClientInfo: true;
 }
 
+/** The slice of ioredis the adapter needs: pass your own (instrumented) one if you like. */
 interface RedisDriver {
-  createClient(options: RedisClientOptions): RedisClient;
+  createClient(options: RedisClientOptions): RedisClient | Promise<RedisClient>;
+  /** Throws MissingDependencyError when the driver is not installed, without loading it. */
+  checkInstalled?(): Promise<void>;
 }
 
 interface SessionSettings {
   driver: RedisDriver;
   timeoutMs: number;
-  /** Extra TLS settings (a CA bundle) for secrets with `tls: true`. */
-  tls: Pick<ConnectionOptions, 'ca'>;
+  tlsMode(secret: RedisSecret): TlsMode;
+  /** The CA bundle for `verify-full`; undefined: Node's default CAs. Read at the first such connection. */
+  caBundle(): string | undefined;
 }
 
 /** An authenticated connection. Every failure it throws is sanitized (see `sendCommand`). */
@@ -50,9 +65,30 @@ interface RedisSession {
   call(what: string, args: readonly string[], secrets?: readonly string[]): Promise<unknown>;
 }
 
+const ADAPTER = 'The Redis adapter';
+
+/** ioredis, loaded at the first connection (an optional peer dependency, like `pg` and `mysql2`). */
 const defaultDriver: RedisDriver = {
-  createClient: (options) => new Redis(options) as unknown as RedisClient,
+  checkInstalled: () =>
+    checkDriverInstalled(
+      'ioredis',
+      ADAPTER,
+      () => import('ioredis/package.json', { with: { type: 'json' } }),
+    ),
+  async createClient(options) {
+    const { Redis } = await loadDriver('ioredis', ADAPTER, () => import('ioredis'));
+    return new Redis(options) as unknown as RedisClient;
+  },
 };
+
+/** ioredis's `tls` option for a mode; undefined means plaintext. No mode falls back to plaintext. */
+function driverTls(mode: TlsMode, caBundle: () => string | undefined): ConnectionOptions | undefined {
+  if (mode === 'disable') return undefined;
+  if (mode === 'require') return { rejectUnauthorized: false, minVersion: 'TLSv1.2' };
+  const ca = caBundle();
+  // Node checks the certificate against the host (name or IP address) it connects to.
+  return { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(ca !== undefined && { ca }) };
+}
 
 /** Node's codes for a TLS handshake or certificate failure. */
 const TLS_ERROR =
@@ -93,7 +129,7 @@ function where(secret: RedisSecret): string {
 }
 
 /** Classifies a failure to connect or authenticate. Only WRONGPASS means "wrong credentials". */
-function connectError(error: unknown, secret: RedisSecret): Error {
+function connectError(error: unknown, secret: RedisSecret, mode: TlsMode): Error {
   const secrets = [secret.password];
   const cause = sanitizedCause(error, secrets);
   const context = { host: secret.host, port: secret.port, username: secret.username };
@@ -106,9 +142,9 @@ function connectError(error: unknown, secret: RedisSecret): Error {
     );
   }
   const code = (error as { code?: unknown } | null)?.code;
-  if (secret.tls && typeof code === 'string' && TLS_ERROR.test(code)) {
+  if (mode !== 'disable' && typeof code === 'string' && TLS_ERROR.test(code)) {
     return new TlsRequiredError(
-      'verify-full',
+      mode,
       `no trusted TLS connection to ${where(secret)} (${label(error, secrets)})`,
       { cause },
     );
@@ -116,7 +152,7 @@ function connectError(error: unknown, secret: RedisSecret): Error {
   let hint = '';
   if (/wrong number of arguments for 'auth'/i.test(cause.message)) {
     hint = ': the server has no ACL users (Redis 6 or later is needed)';
-  } else if (secret.tls && code === 'ETIMEDOUT') {
+  } else if (mode !== 'disable' && code === 'ETIMEDOUT') {
     // A plaintext Redis port waits for a newline that a TLS handshake never sends.
     hint = ': the secret asks for TLS; does that port speak TLS?';
   }
@@ -158,10 +194,12 @@ async function withSession<T>(
   settings: SessionSettings,
   work: (session: RedisSession) => Promise<T>,
 ): Promise<T> {
-  const client = settings.driver.createClient({
+  const mode = settings.tlsMode(secret);
+  const tls = driverTls(mode, settings.caBundle);
+  const client = await settings.driver.createClient({
     host: secret.host,
     port: secret.port,
-    ...(secret.tls ? { tls: { ...settings.tls } } : {}),
+    ...(tls !== undefined && { tls }),
     connectTimeout: settings.timeoutMs,
     commandTimeout: settings.timeoutMs,
     lazyConnect: true,
@@ -181,7 +219,8 @@ async function withSession<T>(
       await client.call('AUTH', secret.username, secret.password);
     } catch (error) {
       // A reply (WRONGPASS, ...) is the answer itself; anything else is explained by the event.
-      throw connectError(replyCode(error) ? error : (lastError ?? error), secret);
+      if (error instanceof MissingDependencyError) throw error;
+      throw connectError(replyCode(error) ? error : (lastError ?? error), secret, mode);
     }
     return await work({
       call: (what, args, secrets = []) => sendCommand(client, what, args, [secret.password, ...secrets]),
