@@ -155,8 +155,10 @@ async function loadDataFile(path: string, service: SecretsManagerService): Promi
     }
   } else {
     try {
-      service.state.replaceAll(fromSnapshot(text, service.scope));
-      for (const [region, secrets] of otherRegionsFromSnapshot(text, service.scope)) {
+      const home = fromSnapshot(text, service.scope);
+      const others = otherRegionsFromSnapshot(text, service.scope, home);
+      service.state.replaceAll(home);
+      for (const [region, secrets] of others) {
         service.regions.get(region).replaceAll(secrets);
         service.regions.replicating = true;
       }

@@ -5,7 +5,7 @@ import type { RotationOutcome } from './lambda/rotationRunner.js';
 import type { Operation, OperationContext } from './operations/context.js';
 import { OPERATIONS } from './operations/index.js';
 import type { JsonObject } from './operations/input.js';
-import { guardReplicas, syncReplicas } from './operations/replication.js';
+import { REFUSED_ON_REPLICA, syncReplicas } from './operations/replication.js';
 import { recordRotationEnd } from './operations/rotation.js';
 import { Errors } from './protocol/errors.js';
 import type { DataFile } from './store/dataFile.js';
@@ -54,9 +54,10 @@ class SecretsManagerService {
     let changed = false;
     const effects: (() => void)[] = [];
     const ctx: OperationContext = {
-      state: guardReplicas(state, operationName),
+      state,
       region: state.scope.region,
       regions: this.regions,
+      refusesReplicas: REFUSED_ON_REPLICA.has(operationName),
       now: this.clock(),
       functions: this.functions,
       rotations: this.rotations,

@@ -15,6 +15,8 @@ interface OperationContext {
   /** The request's region, and every region's state (replication reaches across them). */
   readonly region: string;
   readonly regions: RegionalStates;
+  /** The operation writes: a replica is refused when it is looked up (after validation). */
+  readonly refusesReplicas: boolean;
   /** The request's time, epoch milliseconds. */
   readonly now: number;
   readonly functions: FunctionRegistry;

@@ -3,6 +3,7 @@ import type { SecretRecord } from '../store/model.js';
 import type { Operation, OperationContext } from './context.js';
 import { InputReader } from './input.js';
 import { paginate } from './pagination.js';
+import { primaryRegionOf } from './replication.js';
 import { listEntryView } from './views.js';
 
 /** ListSecrets, and the filters BatchGetSecretValue shares with it. */
@@ -101,11 +102,7 @@ function fieldMatches(secret: SecretRecord, key: FilterKey, value: string): bool
     }
     // The PrimaryRegion member: a standalone secret has none.
     case 'primary-region':
-      return (
-        (
-          secret.primaryRegion ?? (secret.replicas?.length ? secret.arn.split(':')[3] : undefined)
-        )?.startsWith(value) === true
-      );
+      return primaryRegionOf(secret)?.startsWith(value) === true;
     // Local secrets are never owned by another service.
     case 'owning-service':
       return false;
@@ -164,7 +161,7 @@ const listSecrets: Operation = (input, ctx) => {
     .sort((a, b) => (a.key < b.key ? -direction : a.key > b.key ? direction : a.index - b.index))
     .map(({ secret }) => secret);
   const { page, nextToken: next } = paginate('ListSecrets', secrets, maxResults ?? 100, nextToken);
-  return { SecretList: page.map(listEntryView), NextToken: next };
+  return { SecretList: page.map((secret) => listEntryView(secret, ctx.regions)), NextToken: next };
 };
 
 export { listSecrets, matchingSecrets, readFilters };

@@ -2,7 +2,7 @@ import { Errors } from '../protocol/errors.js';
 import type { ReplicaStatus, SecretRecord, VersionRecord } from '../store/model.js';
 import type { RegionalStates } from '../store/regions.js';
 import type { SecretsState } from '../store/state.js';
-import { findLiveSecret, readSecretId, touch } from './common.js';
+import { findLiveSecret, readSecretId, seconds, touch } from './common.js';
 import type { Operation, OperationContext } from './context.js';
 import type { InputReader, JsonObject } from './input.js';
 import { InputReader as Reader } from './input.js';
@@ -10,9 +10,9 @@ import { InputReader as Reader } from './input.js';
 /**
  * ReplicateSecretToRegions, RemoveRegionsFromReplication, StopReplicationToReplica, and what
  * CreateSecret's AddReplicaRegions shares with them. A replica is a record in its region's state
- * with the primary's ARN in that region; after every change in a region the primaries there copy
- * their values, labels and metadata to their replicas (`syncReplicas`), so a replica always reads
- * as its primary. Writes to a replica are refused (`guardReplicas`).
+ * with the primary's ARN in that region; after every change in a region its primaries copy their
+ * values, labels and metadata to their replicas (`syncReplicas`), so a replica always reads as its
+ * primary. Writes to a replica are refused when it is looked up (`REFUSED_ON_REPLICA`).
  */
 
 interface ReplicaRegion {
@@ -20,7 +20,11 @@ interface ReplicaRegion {
   KmsKeyId?: string;
 }
 
-/** Operations the service refuses on a replica ("Call must be made in primary secret's region"). */
+/**
+ * Operations the service refuses on a replica: "Operation not permitted on a replica secret. Call
+ * must be made in primary secret's region." (recorded for DeleteSecret and PutResourcePolicy; the
+ * other writes follow "a replica can't be updated independently from its primary").
+ */
 const REFUSED_ON_REPLICA: ReadonlySet<string> = new Set([
   'CancelRotateSecret',
   'DeleteResourcePolicy',
@@ -37,8 +41,9 @@ const REFUSED_ON_REPLICA: ReadonlySet<string> = new Set([
   'UpdateSecretVersionStage',
 ]);
 
+/** The texts the API model and the user guide give as examples of StatusMessage. */
 const IN_SYNC = 'Replication succeeded';
-const NAME_TAKEN = 'Replication failed: a secret with this name already exists in the destination region.';
+const NAME_TAKEN = 'Secret with this name already exists in this region';
 
 function readReplicaRegions(
   reader: InputReader,
@@ -48,7 +53,7 @@ function readReplicaRegions(
   return reader.structureList(
     member,
     (item) => ({
-      Region: item.string('Region', { min: 1, max: 128 }) ?? '',
+      Region: item.string('Region', { required: true, min: 1, max: 128 }) ?? '',
       KmsKeyId: item.string('KmsKeyId', { max: 2048 }),
     }),
     { required, minItems: 1 },
@@ -59,20 +64,24 @@ function regionOfArn(arn: string): string {
   return arn.split(':')[3] ?? '';
 }
 
-function inSyncRegions(secret: SecretRecord): string[] {
-  return (secret.replicas ?? []).filter((r) => r.Status === 'InSync').map((r) => r.Region);
-}
-
-/** The replica of `primary` as `target` holds it now, its own reads and key kept. */
-function replicaOf(primary: SecretRecord, region: string, kmsKeyId: string | undefined, old?: SecretRecord) {
+/** The replica of `primary` in `region`; `old` (the replica as it stands) keeps its own reads. */
+function replicaOf(
+  primary: SecretRecord,
+  region: string,
+  kmsKeyId: string | undefined,
+  old?: SecretRecord,
+): SecretRecord {
   const primaryRegion = regionOfArn(primary.arn);
-  const oldVersions = old?.versions ?? new Map<string, VersionRecord>();
+  const oldVersions = old?.versions;
   const versions = new Map<string, VersionRecord>();
   for (const version of primary.versions.values()) {
     // The same objects where they exist: their own LastAccessedDate stays, and the data file's
     // serialization cache keeps hitting.
-    const kept = oldVersions.get(version.id);
-    const copy: VersionRecord = kept ?? { id: version.id, created: version.created, stages: [] };
+    const copy: VersionRecord = oldVersions?.get(version.id) ?? {
+      id: version.id,
+      created: version.created,
+      stages: [],
+    };
     copy.stages = [...version.stages];
     if (version.value !== undefined) copy.value = version.value;
     else delete copy.value;
@@ -83,26 +92,26 @@ function replicaOf(primary: SecretRecord, region: string, kmsKeyId: string | und
     replicas: _replicas,
     kmsKeyId: _key,
     lastAccessed: _read,
+    tags,
     ...shared
   } = primary;
-  const replica: SecretRecord = {
+  return {
     ...shared,
     arn: primary.arn.replace(`:secretsmanager:${primaryRegion}:`, `:secretsmanager:${region}:`),
-    tags: primary.tags?.map((tag) => ({ ...tag })),
+    ...(tags !== undefined ? { tags: tags.map((tag) => ({ ...tag })) } : {}),
     primaryRegion,
     versions,
     ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
     ...(old?.lastAccessed !== undefined ? { lastAccessed: old.lastAccessed } : {}),
   };
-  if (replica.tags === undefined) delete replica.tags;
-  return replica;
 }
 
-/** Copies every primary of `state` to its in-sync replicas. */
+/** Copies every primary of `state` to its in-sync replicas (nothing until anything replicates). */
 function syncReplicas(regions: RegionalStates, state: SecretsState): void {
   if (!regions.replicating) return;
   for (const primary of state.records()) {
-    for (const entry of primary.replicas ?? []) {
+    if (primary.replicas === undefined) continue;
+    for (const entry of primary.replicas) {
       if (entry.Status !== 'InSync') continue;
       const target = regions.get(entry.Region);
       const old = target.byExactName(primary.name);
@@ -111,33 +120,26 @@ function syncReplicas(regions: RegionalStates, state: SecretsState): void {
   }
 }
 
-/**
- * The region's state as a write operation sees it: a replica is refused when it is looked up
- * (after the request's own validation, as the service orders it), and so is deleting a primary
- * that still has replicas.
- */
-function guardReplicas(state: SecretsState, operation: string): SecretsState {
-  if (!REFUSED_ON_REPLICA.has(operation)) return state;
-  const guarded = Object.create(state) as SecretsState;
-  guarded.find = (secretId: string) => {
-    const secret = state.find(secretId);
-    if (secret?.primaryRegion !== undefined) throw Errors.replicaReadOnly();
-    const replicated = secret === undefined ? [] : inSyncRegions(secret);
-    if (operation === 'DeleteSecret' && secret && replicated.length > 0)
-      throw Errors.stillHasReplicas(secret.arn, replicated);
-    return secret;
-  };
-  return guarded;
-}
-
-/** Refuses a replica region that is the primary's own, before anything is created. */
+/** Refuses the primary's own region, and a region named twice, before anything is created. */
 function checkReplicaRegions(ctx: OperationContext, regions: readonly ReplicaRegion[]): void {
   if (regions.some((r) => r.Region === ctx.region)) throw Errors.replicaInOwnRegion();
+  const named = new Set(regions.map((r) => r.Region));
+  if (named.size < regions.length) throw Errors.replicaRegionTwice();
+}
+
+function statusEntry(region: ReplicaRegion, status: 'InSync' | 'Failed'): ReplicaStatus {
+  return {
+    Region: region.Region,
+    ...(region.KmsKeyId !== undefined ? { KmsKeyId: region.KmsKeyId } : {}),
+    Status: status,
+    StatusMessage: status === 'InSync' ? IN_SYNC : NAME_TAKEN,
+  };
 }
 
 /**
- * Replicates `primary` to `regions`: a region already in sync stays; a name taken in the region by
- * another secret fails that region unless `force` (and the secret there is standalone).
+ * Replicates `primary` to `regions`. A region already in sync stays (a KmsKeyId given for it
+ * becomes the replica's key); a name taken in the region by another secret fails that region,
+ * unless `force` and the secret there is standalone (a replica or a primary is never overwritten).
  */
 function replicate(
   ctx: OperationContext,
@@ -148,42 +150,47 @@ function replicate(
   checkReplicaRegions(ctx, regions);
   ctx.regions.replicating = true;
   const entries = new Map((primary.replicas ?? []).map((entry) => [entry.Region, entry]));
-  for (const { Region, KmsKeyId } of regions) {
-    if (entries.get(Region)?.Status === 'InSync') continue;
-    const target = ctx.regions.get(Region);
+  for (const region of regions) {
+    const current = entries.get(region.Region);
+    if (current?.Status === 'InSync') {
+      if (region.KmsKeyId !== undefined) current.KmsKeyId = region.KmsKeyId;
+      continue;
+    }
+    const target = ctx.regions.get(region.Region);
     const taken = target.byExactName(primary.name);
-    const standalone = taken !== undefined && !taken.primaryRegion && !(taken.replicas?.length ?? 0);
+    const standalone = taken !== undefined && !taken.primaryRegion && !taken.replicas?.length;
     if (taken && !(force && standalone)) {
-      entries.set(Region, {
-        Region,
-        ...(KmsKeyId ? { KmsKeyId } : {}),
-        Status: 'Failed',
-        StatusMessage: NAME_TAKEN,
-      });
+      entries.set(region.Region, statusEntry(region, 'Failed'));
       continue;
     }
     if (taken) target.remove(taken);
-    entries.set(Region, {
-      Region,
-      ...(KmsKeyId ? { KmsKeyId } : {}),
-      Status: 'InSync',
-      StatusMessage: IN_SYNC,
-    });
-    target.add(replicaOf(primary, Region, KmsKeyId));
+    entries.set(region.Region, statusEntry(region, 'InSync'));
+    target.add(replicaOf(primary, region.Region, region.KmsKeyId));
   }
   primary.replicas = [...entries.values()];
   ctx.changed();
   return primary.replicas;
 }
 
+/** A ReplicationStatus list on the wire, with the day each replica was last read in its region. */
+function statusView(secret: SecretRecord, regions: RegionalStates | undefined): JsonObject[] {
+  return (secret.replicas ?? []).map((entry) => {
+    const replica = regions?.peek(entry.Region)?.byExactName(secret.name);
+    const read = replica?.primaryRegion !== undefined ? replica.lastAccessed : undefined;
+    return { ...entry, LastAccessedDate: seconds(read) };
+  });
+}
+
 /** PrimaryRegion and ReplicationStatus, as DescribeSecret and ListSecrets show them. */
-function replicationView(secret: SecretRecord): JsonObject {
+function replicationView(secret: SecretRecord, regions?: RegionalStates): JsonObject {
   if (secret.primaryRegion !== undefined) return { PrimaryRegion: secret.primaryRegion };
   if (!secret.replicas?.length) return {};
-  return {
-    PrimaryRegion: regionOfArn(secret.arn),
-    ReplicationStatus: secret.replicas.map((entry) => ({ ...entry })),
-  };
+  return { PrimaryRegion: regionOfArn(secret.arn), ReplicationStatus: statusView(secret, regions) };
+}
+
+/** The PrimaryRegion member: a replica's primary's, a primary's own, none for a standalone secret. */
+function primaryRegionOf(secret: SecretRecord): string | undefined {
+  return secret.primaryRegion ?? (secret.replicas?.length ? regionOfArn(secret.arn) : undefined);
 }
 
 const replicateSecretToRegions: Operation = (input, ctx) => {
@@ -192,12 +199,14 @@ const replicateSecretToRegions: Operation = (input, ctx) => {
   const regions = readReplicaRegions(reader, 'AddReplicaRegions', true) ?? [];
   const force = reader.boolean('ForceOverwriteReplicaSecret') === true;
   reader.done();
+  checkReplicaRegions(ctx, regions);
   const secret = findLiveSecret(ctx, secretId);
-  const statuses = replicate(ctx, secret, regions, force);
+  replicate(ctx, secret, regions, force);
   touch(secret, ctx);
-  return { ARN: secret.arn, ReplicationStatus: statuses.map((entry) => ({ ...entry })) };
+  return { ARN: secret.arn, ReplicationStatus: statusView(secret, ctx.regions) };
 };
 
+/** Deletes the replicas in the regions named, at once (a replica has no recovery window). */
 const removeRegionsFromReplication: Operation = (input, ctx) => {
   const reader = new Reader(input);
   const secretId = readSecretId(reader);
@@ -216,9 +225,11 @@ const removeRegionsFromReplication: Operation = (input, ctx) => {
     const replica = target.byExactName(secret.name);
     if (replica?.primaryRegion === ctx.region) target.remove(replica);
   }
-  secret.replicas = (secret.replicas ?? []).filter((entry) => !gone.has(entry.Region));
+  const kept = (secret.replicas ?? []).filter((entry) => !gone.has(entry.Region));
+  if (kept.length > 0) secret.replicas = kept;
+  else delete secret.replicas;
   touch(secret, ctx);
-  return { ARN: secret.arn, ReplicationStatus: secret.replicas.map((entry) => ({ ...entry })) };
+  return { ARN: secret.arn, ReplicationStatus: statusView(secret, ctx.regions) };
 };
 
 /** Promotes a replica, in its own region, to a standalone secret. */
@@ -230,8 +241,10 @@ const stopReplicationToReplica: Operation = (input, ctx) => {
   const primaryRegion = secret.primaryRegion;
   if (primaryRegion === undefined) throw Errors.notAReplica();
   const primary = ctx.regions.get(primaryRegion).byExactName(secret.name);
-  if (primary) {
-    primary.replicas = (primary.replicas ?? []).filter((entry) => entry.Region !== ctx.region);
+  if (primary?.replicas) {
+    const kept = primary.replicas.filter((entry) => entry.Region !== ctx.region);
+    if (kept.length > 0) primary.replicas = kept;
+    else delete primary.replicas;
     primary.lastChanged = ctx.now;
   }
   delete secret.primaryRegion;
@@ -240,8 +253,9 @@ const stopReplicationToReplica: Operation = (input, ctx) => {
 };
 
 export {
+  REFUSED_ON_REPLICA,
   checkReplicaRegions,
-  guardReplicas,
+  primaryRegionOf,
   readReplicaRegions,
   removeRegionsFromReplication,
   replicate,

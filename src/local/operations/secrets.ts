@@ -1,4 +1,4 @@
-import { Errors } from '../protocol/errors.js';
+import { Errors, ServiceError } from '../protocol/errors.js';
 import type { SecretRecord } from '../store/model.js';
 import { stageNewValue } from '../store/staging.js';
 import { countManualRotation } from './rotation.js';
@@ -84,7 +84,7 @@ const describeSecret: Operation = (input, ctx) => {
   const reader = new InputReader(input);
   const secretId = readSecretId(reader);
   reader.done();
-  return describeView(findSecret(ctx, secretId));
+  return describeView(findSecret(ctx, secretId), ctx.regions);
 };
 
 const updateSecret: Operation = (input, ctx) => {
@@ -137,9 +137,15 @@ const deleteSecret: Operation = (input, ctx) => {
     secret = findSecret(ctx, secretId);
   } catch (error) {
     // Forcing the deletion of a secret that does not exist succeeds, as the service's does.
-    if (!force || secretId.startsWith('arn:') || !NAME_PATTERN.test(secretId)) throw error;
+    const notFound = error instanceof ServiceError && error.type === 'ResourceNotFoundException';
+    if (!force || !notFound || secretId.startsWith('arn:') || !NAME_PATTERN.test(secretId)) throw error;
     return { ARN: ctx.state.newArn(secretId), Name: secretId, DeletionDate: seconds(ctx.now) };
   }
+  if (secret.replicas?.length)
+    throw Errors.stillHasReplicas(
+      secret.arn,
+      secret.replicas.map((entry) => entry.Region),
+    );
   if (force) {
     ctx.state.remove(secret);
     ctx.changed();

@@ -216,6 +216,9 @@ const Errors = {
       'Invalid replica region: it is the region of the primary secret.',
     ),
   // chosen
+  replicaRegionTwice: () =>
+    new ServiceError('InvalidParameterException', 'Invalid replica regions: a region is named twice.'),
+  // chosen
   notAReplica: () =>
     new ServiceError(
       'InvalidParameterException',

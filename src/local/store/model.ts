@@ -71,5 +71,13 @@ const Stage = {
   Previous: 'AWSPREVIOUS',
 } as const;
 
-export { Stage };
+/**
+ * A replica follows its primary and refuses writes: nothing may rotate it (RotateSecret refuses it;
+ * a rotation scheduler must skip it) until StopReplicationToReplica makes it standalone.
+ */
+function isReplica(secret: Pick<SecretRecord, 'primaryRegion'>): boolean {
+  return secret.primaryRegion !== undefined;
+}
+
+export { Stage, isReplica };
 export type { ReplicaStatus, RotationRules, SecretRecord, SecretValue, Tag, VersionRecord };

@@ -29,6 +29,11 @@ class RegionalStates {
     return state;
   }
 
+  /** The region's state if it exists, without making one (for reads that must not add regions). */
+  peek(region: string): SecretsState | undefined {
+    return this.byRegion.get(region);
+  }
+
   /** The state an ARN's region names, if it is a region. */
   forArn(arn: string): SecretsState | undefined {
     const region = ARN_REGION.exec(arn)?.[1];
