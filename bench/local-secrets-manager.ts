@@ -65,6 +65,12 @@ async function stopServer(server: Server): Promise<void> {
   await exited;
 }
 
+/**
+ * Signed as the SDK signs (the server reads the region from the credential scope and checks no
+ * signature), so the per-request region lookup is part of what is measured.
+ */
+const AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=test/20261203/us-east-1/secretsmanager/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`;
+
 function post(agent: Agent, endpoint: URL, operation: string, body: string): Promise<number> {
   return new Promise((done, fail) => {
     const req = request(
@@ -77,6 +83,8 @@ function post(agent: Agent, endpoint: URL, operation: string, body: string): Pro
         headers: {
           'content-type': 'application/x-amz-json-1.1',
           'x-amz-target': `secretsmanager.${operation}`,
+          'x-amz-date': '20261203T120000Z',
+          authorization: AUTHORIZATION,
           'content-length': Buffer.byteLength(body),
         },
       },

@@ -17,7 +17,12 @@ import { createHostPolicy, isLoopbackHost } from './net/loopback.js';
 import { DataFile, writeAtomically } from './store/dataFile.js';
 import { LockHeldError, acquireLock, removeStaleTempFiles } from './store/lockFile.js';
 import type { HeldLock } from './store/lockFile.js';
-import { SnapshotFormatError, fromSnapshot, serializeSnapshot } from './store/snapshot.js';
+import {
+  SnapshotFormatError,
+  fromSnapshot,
+  otherRegionsFromSnapshot,
+  serializeSnapshot,
+} from './store/snapshot.js';
 
 interface LocalSecretsManagerOptions {
   /** TCP port; default 0 (a free port, see `endpoint`). */
@@ -156,7 +161,12 @@ async function openDataFile(
 }
 
 async function loadDataFile(path: string, service: SecretsManagerService): Promise<DataFile> {
-  const serialize = () => serializeSnapshot(service.scope, service.state.records());
+  const serialize = () =>
+    serializeSnapshot(
+      service.scope,
+      service.state.records(),
+      service.regions.others().map(([region, state]) => [region, state.records()]),
+    );
   let text: string | undefined;
   try {
     text = await DataFile.read(path);
@@ -172,7 +182,13 @@ async function loadDataFile(path: string, service: SecretsManagerService): Promi
     }
   } else {
     try {
-      service.state.replaceAll(fromSnapshot(text, service.scope));
+      const home = fromSnapshot(text, service.scope);
+      const others = otherRegionsFromSnapshot(text, service.scope, home);
+      service.state.replaceAll(home);
+      for (const [region, secrets] of others) {
+        service.regions.get(region).replaceAll(secrets);
+        service.regions.replicating = true;
+      }
     } catch (error) {
       if (error instanceof SnapshotFormatError)
         throw new DataFileError(path, error.message, { cause: error });
@@ -228,7 +244,7 @@ async function startLocalSecretsManager(
   }
 
   const http = createSecretsManagerHttpServer(
-    (operation, input) => service.dispatch(operation, input),
+    (operation, input, region) => service.dispatch(operation, input, region),
     logger,
     createHostPolicy(host),
   );
@@ -291,7 +307,10 @@ async function startLocalSecretsManager(
     })());
 
   const resolveArn = (secretId: string): string => {
-    const secret = service.state.find(secretId);
+    const state = secretId.startsWith('arn:')
+      ? (service.regions.forArn(secretId) ?? service.state)
+      : service.state;
+    const secret = state.find(secretId);
     if (!secret)
       throw new ConfigurationError('secretId', `an existing secret (no secret matches ${secretId})`);
     return secret.arn;

@@ -3,12 +3,13 @@ import { FunctionRegistry } from './lambda/functions.js';
 import { RotationRunner } from './lambda/rotationRunner.js';
 import type { RotationOutcome } from './lambda/rotationRunner.js';
 import type { Operation, OperationContext } from './operations/context.js';
-import { checkSecretIdName } from './operations/common.js';
-import { OPERATIONS, UNSUPPORTED_OPERATIONS } from './operations/index.js';
+import { OPERATIONS } from './operations/index.js';
 import type { JsonObject } from './operations/input.js';
+import { REFUSED_ON_REPLICA, syncReplicas } from './operations/replication.js';
 import { recordRotationEnd } from './operations/rotation.js';
 import { Errors } from './protocol/errors.js';
 import type { DataFile } from './store/dataFile.js';
+import { RegionalStates } from './store/regions.js';
 import { SecretsState } from './store/state.js';
 import type { ServiceScope } from './store/state.js';
 
@@ -18,7 +19,9 @@ import type { ServiceScope } from './store/state.js';
  * starts whatever must follow the answer (a rotation).
  */
 class SecretsManagerService {
+  /** The server's own region's state. */
   readonly state: SecretsState;
+  readonly regions: RegionalStates;
   readonly functions = new FunctionRegistry();
   readonly rotations: RotationRunner;
   private dataFile: DataFile | undefined;
@@ -29,6 +32,7 @@ class SecretsManagerService {
     logger: Logger,
   ) {
     this.state = new SecretsState(scope, clock);
+    this.regions = new RegionalStates(this.state, clock);
     this.rotations = new RotationRunner((outcome) => this.finishRotation(outcome), logger);
   }
 
@@ -37,22 +41,23 @@ class SecretsManagerService {
     this.dataFile = dataFile;
   }
 
-  /** Runs `operationName`; resolves with the response members or rejects with a ServiceError. */
-  async dispatch(operationName: string, input: JsonObject): Promise<JsonObject> {
+  /**
+   * Runs `operationName` in `region` (the request's SigV4 scope; default: the server's own);
+   * resolves with the response members or rejects with a ServiceError.
+   */
+  async dispatch(operationName: string, input: JsonObject, region?: string): Promise<JsonObject> {
     const operation: Operation | undefined = Object.hasOwn(OPERATIONS, operationName)
       ? OPERATIONS[operationName]
       : undefined;
-    if (!operation) {
-      if (UNSUPPORTED_OPERATIONS.has(operationName)) {
-        checkSecretIdName(input.SecretId);
-        throw Errors.unsupported(`The ${operationName} operation`);
-      }
-      throw Errors.unknownOperation(`secretsmanager.${operationName}`);
-    }
+    if (!operation) throw Errors.unknownOperation(`secretsmanager.${operationName}`);
+    const state = region === undefined ? this.state : this.regions.get(region);
     let changed = false;
     const effects: (() => void)[] = [];
     const ctx: OperationContext = {
-      state: this.state,
+      state,
+      region: state.scope.region,
+      regions: this.regions,
+      refusesReplicas: REFUSED_ON_REPLICA.has(operationName),
       now: this.clock(),
       functions: this.functions,
       rotations: this.rotations,
@@ -65,7 +70,11 @@ class SecretsManagerService {
     try {
       output = operation(input, ctx);
     } finally {
-      if (changed) this.dataFile?.markDirty();
+      if (changed) {
+        // A replica reads as its primary: copy what this change did to the region's primaries.
+        syncReplicas(this.regions, state);
+        this.dataFile?.markDirty();
+      }
     }
     // A read also waits for changes not yet on disk, so nobody sees a value that a crash could undo.
     if (this.dataFile?.pending) await this.dataFile.whenDurable();
@@ -75,9 +84,11 @@ class SecretsManagerService {
 
   /** Applies a finished rotation to its secret, durably. */
   private async finishRotation(outcome: RotationOutcome): Promise<void> {
-    const secret = this.state.find(outcome.secretArn);
+    const state = this.regions.forArn(outcome.secretArn) ?? this.state;
+    const secret = state.find(outcome.secretArn);
     if (!secret) return;
     recordRotationEnd(secret, outcome, this.clock());
+    syncReplicas(this.regions, state);
     this.dataFile?.markDirty();
     await this.dataFile?.whenDurable();
   }

@@ -14,7 +14,8 @@ describe('rotation-kit serve', () => {
     () =>
       withTempDir(async (dir) => {
         const server = await startCliServer(['--data', join(dir, 'state.json'), '--region', 'eu-central-1']);
-        const client = clientFor(server.endpoint);
+        // The SDK signs for the region; requests of a client in the server's --region are its own.
+        const client = clientFor(server.endpoint, 'eu-central-1');
         try {
           expect(server.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
           expect(server.output()).toMatch(

@@ -140,18 +140,6 @@ describe('local Secrets Manager: AWS JSON 1.1 protocol', () => {
     expect(rotate.json).toEqual({ __type: 'InvalidParameterException', Message: missing });
   });
 
-  it('names a real operation it does not implement instead of pretending', async () => {
-    const response = await rawRequest(
-      endpoint(),
-      'secretsmanager.StopReplicationToReplica',
-      JSON.stringify({ SecretId: 'x' }),
-    );
-    expect(response.status).toBe(400);
-    expect(response.json.Message).toMatch(
-      /StopReplicationToReplica operation is not supported by the local Secrets Manager/,
-    );
-  });
-
   it('keeps serving after every bad request above', async () => {
     await expect(local.client().send(new ListSecretsCommand({}))).resolves.toHaveProperty('SecretList');
   });

@@ -1,4 +1,5 @@
 import { Errors } from '../protocol/errors.js';
+import { isReplica } from '../store/model.js';
 import type { SecretRecord, SecretValue, Tag, VersionRecord } from '../store/model.js';
 import { pruneDeprecated } from '../store/staging.js';
 import type { OperationContext } from './context.js';
@@ -30,6 +31,7 @@ function findSecret(ctx: OperationContext, secretId: string): SecretRecord {
   if (!secretId.startsWith('arn:') && !NAME_PATTERN.test(secretId)) throw Errors.invalidName();
   const secret = ctx.state.find(secretId);
   if (!secret) throw Errors.secretNotFound();
+  if (ctx.refusesReplicas && isReplica(secret)) throw Errors.replicaReadOnly();
   return secret;
 }
 

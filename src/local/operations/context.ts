@@ -1,5 +1,6 @@
 import type { FunctionRegistry } from '../lambda/functions.js';
 import type { RotationRunner } from '../lambda/rotationRunner.js';
+import type { RegionalStates } from '../store/regions.js';
 import type { SecretsState } from '../store/state.js';
 import type { JsonObject } from './input.js';
 
@@ -9,7 +10,13 @@ import type { JsonObject } from './input.js';
  * mutex. Persistence and anything slow happen after the operation returns.
  */
 interface OperationContext {
+  /** The state of the request's region (from its SigV4 credential scope). */
   readonly state: SecretsState;
+  /** The request's region, and every region's state (replication reaches across them). */
+  readonly region: string;
+  readonly regions: RegionalStates;
+  /** The operation writes: a replica is refused when it is looked up (after validation). */
+  readonly refusesReplicas: boolean;
   /** The request's time, epoch milliseconds. */
   readonly now: number;
   readonly functions: FunctionRegistry;

@@ -6,6 +6,11 @@ import {
   validateResourcePolicy,
 } from './policies.js';
 import { getRandomPassword } from './randomPassword.js';
+import {
+  removeRegionsFromReplication,
+  replicateSecretToRegions,
+  stopReplicationToReplica,
+} from './replication.js';
 import { cancelRotateSecret, rotateSecret } from './rotation.js';
 import { createSecret, deleteSecret, describeSecret, restoreSecret, updateSecret } from './secrets.js';
 import { tagResource, untagResource } from './tags.js';
@@ -28,8 +33,11 @@ const OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
   ListSecrets: listSecrets,
   PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
+  RemoveRegionsFromReplication: removeRegionsFromReplication,
+  ReplicateSecretToRegions: replicateSecretToRegions,
   RestoreSecret: restoreSecret,
   RotateSecret: rotateSecret,
+  StopReplicationToReplica: stopReplicationToReplica,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateSecret: updateSecret,
@@ -37,11 +45,4 @@ const OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
   ValidateResourcePolicy: validateResourcePolicy,
 });
 
-/** Real operations of the service that this test double does not implement. */
-const UNSUPPORTED_OPERATIONS: ReadonlySet<string> = new Set([
-  'RemoveRegionsFromReplication',
-  'ReplicateSecretToRegions',
-  'StopReplicationToReplica',
-]);
-
-export { OPERATIONS, UNSUPPORTED_OPERATIONS };
+export { OPERATIONS };

@@ -3,6 +3,7 @@ import type { SecretRecord } from '../store/model.js';
 import type { Operation, OperationContext } from './context.js';
 import { InputReader } from './input.js';
 import { paginate } from './pagination.js';
+import { primaryRegionOf } from './replication.js';
 import { listEntryView } from './views.js';
 
 /** ListSecrets, and the filters BatchGetSecretValue shares with it. */
@@ -99,8 +100,10 @@ function fieldMatches(secret: SecretRecord, key: FilterKey, value: string): bool
       const fields = [secret.name, secret.description ?? '', ...tags.flatMap((tag) => [tag.Key, tag.Value])];
       return everyWordPrefixes(fields.flatMap(splitWords), splitWords(value));
     }
-    // Local secrets are never replicas and never owned by another service.
+    // The PrimaryRegion member: a standalone secret has none.
     case 'primary-region':
+      return primaryRegionOf(secret)?.startsWith(value) === true;
+    // Local secrets are never owned by another service.
     case 'owning-service':
       return false;
   }
@@ -158,7 +161,7 @@ const listSecrets: Operation = (input, ctx) => {
     .sort((a, b) => (a.key < b.key ? -direction : a.key > b.key ? direction : a.index - b.index))
     .map(({ secret }) => secret);
   const { page, nextToken: next } = paginate('ListSecrets', secrets, maxResults ?? 100, nextToken);
-  return { SecretList: page.map(listEntryView), NextToken: next };
+  return { SecretList: page.map((secret) => listEntryView(secret, ctx.regions)), NextToken: next };
 };
 
 export { listSecrets, matchingSecrets, readFilters };

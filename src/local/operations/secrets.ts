@@ -1,4 +1,4 @@
-import { Errors } from '../protocol/errors.js';
+import { Errors, ServiceError } from '../protocol/errors.js';
 import type { SecretRecord } from '../store/model.js';
 import { stageNewValue } from '../store/staging.js';
 import { countManualRotation } from './rotation.js';
@@ -19,6 +19,7 @@ import {
 } from './common.js';
 import type { Operation } from './context.js';
 import { InputReader } from './input.js';
+import { checkReplicaRegions, readReplicaRegions, replicate } from './replication.js';
 import { describeView } from './views.js';
 
 /** CreateSecret, DescribeSecret, UpdateSecret, DeleteSecret, RestoreSecret. */
@@ -34,16 +35,15 @@ const createSecret: Operation = (input, ctx) => {
   const members = readValueMembers(reader);
   const tags = readTags(reader, 'Tags');
   const type = reader.string('Type', { min: 1, max: 256 });
-  const replicas = reader.structureList('AddReplicaRegions', () => null);
-  reader.boolean('ForceOverwriteReplicaSecret');
+  const replicas = readReplicaRegions(reader, 'AddReplicaRegions');
+  const force = reader.boolean('ForceOverwriteReplicaSecret') === true;
   reader.done();
 
   if (!NAME_PATTERN.test(name)) throw Errors.invalidName();
   if (token === undefined) throw Errors.missingToken('InvalidRequestException');
   const value = valueOf(members);
   const mergedTags = tags === undefined ? undefined : mergeTags([], tags);
-  if (replicas !== undefined && replicas.length > 0)
-    throw Errors.unsupported('Replication to other regions (AddReplicaRegions)');
+  if (replicas !== undefined) checkReplicaRegions(ctx, replicas);
 
   const existing = ctx.state.byExactName(name);
   if (existing) {
@@ -71,14 +71,20 @@ const createSecret: Operation = (input, ctx) => {
   if (value) stageNewValue(secret, addVersion(secret, token, value, ctx.now), undefined);
   ctx.state.add(secret);
   ctx.changed();
-  return { ARN: secret.arn, Name: secret.name, VersionId: value ? token : undefined };
+  const replication = replicas?.length ? replicate(ctx, secret, replicas, force) : undefined;
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    VersionId: value ? token : undefined,
+    ReplicationStatus: replication?.map((entry) => ({ ...entry })),
+  };
 };
 
 const describeSecret: Operation = (input, ctx) => {
   const reader = new InputReader(input);
   const secretId = readSecretId(reader);
   reader.done();
-  return describeView(findSecret(ctx, secretId));
+  return describeView(findSecret(ctx, secretId), ctx.regions);
 };
 
 const updateSecret: Operation = (input, ctx) => {
@@ -131,9 +137,15 @@ const deleteSecret: Operation = (input, ctx) => {
     secret = findSecret(ctx, secretId);
   } catch (error) {
     // Forcing the deletion of a secret that does not exist succeeds, as the service's does.
-    if (!force || secretId.startsWith('arn:') || !NAME_PATTERN.test(secretId)) throw error;
+    const notFound = error instanceof ServiceError && error.type === 'ResourceNotFoundException';
+    if (!force || !notFound || secretId.startsWith('arn:') || !NAME_PATTERN.test(secretId)) throw error;
     return { ARN: ctx.state.newArn(secretId), Name: secretId, DeletionDate: seconds(ctx.now) };
   }
+  if (secret.replicas?.length)
+    throw Errors.stillHasReplicas(
+      secret.arn,
+      secret.replicas.map((entry) => entry.Region),
+    );
   if (force) {
     ctx.state.remove(secret);
     ctx.changed();

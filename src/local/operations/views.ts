@@ -1,14 +1,16 @@
 import { describedRules } from '../schedule/rotationSchedule.js';
 import type { SecretRecord, VersionRecord } from '../store/model.js';
+import type { RegionalStates } from '../store/regions.js';
 import { versionsToStages } from '../store/staging.js';
 import { seconds, valueMembers } from './common.js';
 import type { JsonObject } from './input.js';
+import { replicationView } from './replication.js';
 
 /**
  * How records look on the wire. Members without a value are left out (undefined members vanish in
  * JSON.stringify), as the service omits them.
  */
-function secretMetadata(secret: SecretRecord): JsonObject {
+function secretMetadata(secret: SecretRecord, regions: RegionalStates | undefined): JsonObject {
   return {
     ARN: secret.arn,
     Name: secret.name,
@@ -25,17 +27,18 @@ function secretMetadata(secret: SecretRecord): JsonObject {
     NextRotationDate: seconds(secret.nextRotation),
     Tags: secret.tags?.map((tag) => ({ ...tag })),
     CreatedDate: seconds(secret.created),
+    ...replicationView(secret, regions),
   };
 }
 
-/** DescribeSecret's response. */
-function describeView(secret: SecretRecord): JsonObject {
-  return { ...secretMetadata(secret), VersionIdsToStages: versionsToStages(secret) };
+/** DescribeSecret's response; `regions` gives a primary's replicas their LastAccessedDate. */
+function describeView(secret: SecretRecord, regions?: RegionalStates): JsonObject {
+  return { ...secretMetadata(secret, regions), VersionIdsToStages: versionsToStages(secret) };
 }
 
 /** A ListSecrets entry. */
-function listEntryView(secret: SecretRecord): JsonObject {
-  return { ...secretMetadata(secret), SecretVersionsToStages: versionsToStages(secret) };
+function listEntryView(secret: SecretRecord, regions?: RegionalStates): JsonObject {
+  return { ...secretMetadata(secret, regions), SecretVersionsToStages: versionsToStages(secret) };
 }
 
 /** GetSecretValue's response, and a BatchGetSecretValue entry. */

@@ -36,9 +36,6 @@ const Errors = {
       'Secrets Manager cannot invoke the specified Lambda function: the local Secrets Manager invokes an http(s) URL given as RotationLambdaARN only when its host is loopback; register any other URL with --function or registerFunction.',
     ),
   internal: () => new ServiceError('InternalServiceError', 'An error occurred on the server side.', 500),
-  // chosen: a real operation this test double does not implement
-  unsupported: (feature: string) =>
-    new ServiceError('InvalidRequestException', `${feature} is not supported by the local Secrets Manager.`),
 
   // --- validation [rec]
   validation: (problems: readonly string[]) =>
@@ -218,6 +215,9 @@ const Errors = {
       'InvalidParameterException',
       'Invalid replica region: it is the region of the primary secret.',
     ),
+  // chosen
+  replicaRegionTwice: () =>
+    new ServiceError('InvalidParameterException', 'Invalid replica regions: a region is named twice.'),
   // chosen
   notAReplica: () =>
     new ServiceError(

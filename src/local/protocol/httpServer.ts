@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../../shared/logger.js';
 import { isObject } from '../operations/input.js';
 import type { JsonObject } from '../operations/input.js';
+import { regionOfAuthorization } from '../store/regions.js';
 import { Errors, ServiceError } from './errors.js';
 
 /**
@@ -12,7 +13,8 @@ import { Errors, ServiceError } from './errors.js';
  * the service's shapes; nothing a client sends can crash the server. Logs name the operation and
  * the outcome, never a request or response body (they hold secret values).
  */
-type Dispatch = (operation: string, input: JsonObject) => Promise<JsonObject>;
+/** `region`: the request's SigV4 credential scope's region, when it names one. */
+type Dispatch = (operation: string, input: JsonObject, region?: string) => Promise<JsonObject>;
 
 const TARGET_PREFIX = 'secretsmanager.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -65,7 +67,8 @@ function createSecretsManagerHttpServer(
       if (!hostAllowed(req.headers.host)) throw Errors.hostNotAllowed();
       operation = operationOf(req);
       if (tooLarge) throw Errors.serialization(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-      const output = await dispatch(operation, parseBody(body.toString('utf8')));
+      const region = regionOfAuthorization(req.headers.authorization);
+      const output = await dispatch(operation, parseBody(body.toString('utf8')), region);
       send(res, 200, output, requestId);
       logger.debug('request', { operation, status: 200, ms: Date.now() - started, requestId });
     } catch (error) {

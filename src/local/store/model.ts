@@ -29,6 +29,13 @@ interface RotationRules {
   ScheduleExpression?: string;
 }
 
+interface ReplicaStatus {
+  Region: string;
+  KmsKeyId?: string;
+  Status: 'InSync' | 'Failed' | 'InProgress';
+  StatusMessage?: string;
+}
+
 interface SecretRecord {
   readonly arn: string;
   readonly name: string;
@@ -50,6 +57,10 @@ interface SecretRecord {
   tags?: Tag[];
   /** The resource policy exactly as PutResourcePolicy received it (stored, never enforced). */
   resourcePolicy?: string;
+  /** On a replica: the region of its primary. A replica follows its primary and refuses writes. */
+  primaryRegion?: string;
+  /** On a primary: one entry per region it is replicated to (ReplicationStatus on the wire). */
+  replicas?: ReplicaStatus[];
   /** In creation order. */
   versions: Map<string, VersionRecord>;
 }
@@ -60,5 +71,13 @@ const Stage = {
   Previous: 'AWSPREVIOUS',
 } as const;
 
-export { Stage };
-export type { RotationRules, SecretRecord, SecretValue, Tag, VersionRecord };
+/**
+ * A replica follows its primary and refuses writes: nothing may rotate it (RotateSecret refuses it;
+ * a rotation scheduler must skip it) until StopReplicationToReplica makes it standalone.
+ */
+function isReplica(secret: Pick<SecretRecord, 'primaryRegion'>): boolean {
+  return secret.primaryRegion !== undefined;
+}
+
+export { Stage, isReplica };
+export type { ReplicaStatus, RotationRules, SecretRecord, SecretValue, Tag, VersionRecord };

@@ -1,5 +1,5 @@
 import { Stage } from './model.js';
-import type { RotationRules, SecretRecord, SecretValue, Tag, VersionRecord } from './model.js';
+import type { ReplicaStatus, RotationRules, SecretRecord, SecretValue, Tag, VersionRecord } from './model.js';
 import type { ServiceScope } from './state.js';
 
 /**
@@ -7,7 +7,12 @@ import type { ServiceScope } from './state.js';
  * module writes is refused with the reason, never silently replaced by an empty state.
  */
 const FORMAT = 'rotation-kit/local-secrets-manager';
+/**
+ * 2 when the file holds other regions (`otherRegions`), else 1: a reader that knows only 1 then
+ * refuses the file instead of loading one region and dropping the others at its next write.
+ */
 const FORMAT_VERSION = 1;
+const FORMAT_VERSION_REGIONS = 2;
 
 interface VersionJson {
   id: string;
@@ -36,15 +41,22 @@ interface SecretJson {
   nextRotation?: number;
   tags?: Tag[];
   resourcePolicy?: string;
+  /** On a replica: its primary's region. */
+  primaryRegion?: string;
+  /** On a primary: its ReplicationStatus entries. */
+  replicas?: ReplicaStatus[];
   versions: VersionJson[];
 }
 
 interface SnapshotJson {
   format: typeof FORMAT;
-  formatVersion: typeof FORMAT_VERSION;
+  formatVersion: typeof FORMAT_VERSION | typeof FORMAT_VERSION_REGIONS;
+  /** The server's own region: its secrets are `secrets`. */
   region: string;
   accountId: string;
   secrets: SecretJson[];
+  /** Every other region that holds secrets (replicas, or secrets created there), by region. */
+  otherRegions?: Record<string, SecretJson[]>;
 }
 
 function versionToJson(version: VersionRecord): VersionJson {
@@ -71,20 +83,34 @@ function versionJson(version: VersionRecord): string {
   return json;
 }
 
-/** The data file's text for the whole state. */
-function serializeSnapshot(scope: ServiceScope, secrets: readonly SecretRecord[]): string {
+function secretsJson(secrets: readonly SecretRecord[]): string {
+  return secrets
+    .map(({ versions, ...fields }) => {
+      const head = JSON.stringify(fields);
+      const versionsJson = [...versions.values()].map(versionJson).join(',');
+      return `${head.slice(0, -1)},"versions":[${versionsJson}]}`;
+    })
+    .join(',');
+}
+
+/**
+ * The data file's text for the whole state: the server's own region in `secrets`, every other
+ * region that holds secrets (replicas, or secrets created there) in `otherRegions`.
+ */
+function serializeSnapshot(
+  scope: ServiceScope,
+  secrets: readonly SecretRecord[],
+  otherRegions: readonly [string, readonly SecretRecord[]][] = [],
+): string {
   const header: Omit<SnapshotJson, 'secrets'> = {
     format: FORMAT,
-    formatVersion: FORMAT_VERSION,
+    formatVersion: otherRegions.length > 0 ? FORMAT_VERSION_REGIONS : FORMAT_VERSION,
     region: scope.region,
     accountId: scope.accountId,
   };
-  const secretsJson = secrets.map(({ versions, ...fields }) => {
-    const head = JSON.stringify(fields);
-    const versionsJson = [...versions.values()].map(versionJson).join(',');
-    return `${head.slice(0, -1)},"versions":[${versionsJson}]}`;
-  });
-  return `${JSON.stringify(header).slice(0, -1)},"secrets":[${secretsJson.join(',')}]}`;
+  const others = otherRegions.map(([region, list]) => `${JSON.stringify(region)}:[${secretsJson(list)}]`);
+  const tail = others.length > 0 ? `,"otherRegions":{${others.join(',')}}` : '';
+  return `${JSON.stringify(header).slice(0, -1)},"secrets":[${secretsJson(secrets)}]${tail}}`;
 }
 
 /** Why a data file was refused. */
@@ -154,6 +180,33 @@ function readSecret(json: unknown, where: string): SecretRecord {
     ),
     `${where}.tags is not a list of tags`,
   );
+  expect(
+    optional(json.primaryRegion, (v) => isString(v) && REGION.test(v)),
+    `${where}.primaryRegion is not a region`,
+  );
+  expect(
+    optional(
+      json.replicas,
+      (v) =>
+        Array.isArray(v) &&
+        v.length > 0 &&
+        v.every(
+          (r) =>
+            isRecord(r) &&
+            isString(r.Region) &&
+            REGION.test(r.Region) &&
+            ['InSync', 'Failed', 'InProgress'].includes(r.Status as string) &&
+            optional(r.KmsKeyId, isString) &&
+            optional(r.StatusMessage, isString),
+        ) &&
+        new Set(v.map((r) => (r as ReplicaStatus).Region)).size === v.length,
+    ),
+    `${where}.replicas is not a list of distinct replica regions`,
+  );
+  expect(
+    json.primaryRegion === undefined || json.replicas === undefined,
+    `${where} is both a replica and a primary`,
+  );
   expect(Array.isArray(json.versions), `${where}.versions is not a list`);
   const versions = new Map<string, VersionRecord>();
   const indexOfId = new Map<string, number>();
@@ -192,7 +245,14 @@ function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
     throw new SnapshotFormatError('it is not valid JSON; it may be truncated or corrupt');
   }
   expect(isRecord(json) && json.format === FORMAT, `it is not a ${FORMAT} data file`);
-  expect(json.formatVersion === FORMAT_VERSION, `its formatVersion is not ${FORMAT_VERSION}`);
+  expect(
+    json.formatVersion === FORMAT_VERSION || json.formatVersion === FORMAT_VERSION_REGIONS,
+    `its formatVersion is not ${FORMAT_VERSION} or ${FORMAT_VERSION_REGIONS}`,
+  );
+  expect(
+    json.otherRegions === undefined || json.formatVersion === FORMAT_VERSION_REGIONS,
+    `it has otherRegions but its formatVersion is not ${FORMAT_VERSION_REGIONS}`,
+  );
   // A file's member is quoted only when it has the shape of a region or an account, never as is.
   const region = isString(json.region) && REGION.test(json.region) ? json.region : 'another';
   const account = isString(json.accountId) && /^\d{12}$/.test(json.accountId) ? json.accountId : 'another';
@@ -201,10 +261,15 @@ function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
     `it holds secrets of region ${region} and account ${account}, not ${scope.region} and ${scope.accountId}`,
   );
   expect(Array.isArray(json.secrets), 'its secrets member is not a list');
-  const prefix = `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:`;
+  return readSecretList(json.secrets, scope.region, scope.accountId, 'secrets');
+}
+
+/** Reads one region's secrets; `label` names the list in messages. */
+function readSecretList(list: unknown[], region: string, accountId: string, label: string): SecretRecord[] {
+  const prefix = `arn:aws:secretsmanager:${region}:${accountId}:secret:`;
   const indexOfName = new Map<string, number>();
-  return json.secrets.map((json, i) => {
-    const where = `secrets[${i}]`;
+  return list.map((json, i) => {
+    const where = `${label}[${i}]`;
     const secret = readSecret(json, where);
     expect(
       secret.arn.startsWith(`${prefix}${secret.name}-`) &&
@@ -213,11 +278,85 @@ function fromSnapshot(text: string, scope: ServiceScope): SecretRecord[] {
     );
     expect(
       !indexOfName.has(secret.name),
-      `${where} repeats the name of secrets[${indexOfName.get(secret.name)}]`,
+      `${where} repeats the name of ${label}[${indexOfName.get(secret.name)}]`,
     );
+    expect(secret.primaryRegion !== region, `${where} is a replica of its own region`);
     indexOfName.set(secret.name, i);
     return secret;
   });
 }
 
-export { SnapshotFormatError, fromSnapshot, serializeSnapshot };
+/**
+ * The secrets of every region but the server's own (call after fromSnapshot accepted the text),
+ * checked against `home` (the server's region's secrets) and each other: every replica has its
+ * primary, which lists it as in sync, under the same ARN but for the region; every in-sync entry
+ * of a primary has its replica.
+ */
+function otherRegionsFromSnapshot(
+  text: string,
+  scope: ServiceScope,
+  home: readonly SecretRecord[],
+): Map<string, SecretRecord[]> {
+  const json = JSON.parse(text) as Record<string, unknown>;
+  const regions = new Map<string, SecretRecord[]>([[scope.region, [...home]]]);
+  const labels = new Map<string, string>([[scope.region, 'secrets']]);
+  if (json.otherRegions !== undefined) {
+    expect(isRecord(json.otherRegions), 'its otherRegions member is not an object');
+    for (const [region, list] of Object.entries(json.otherRegions)) {
+      const label = REGION.test(region) ? `otherRegions.${region}` : 'otherRegions';
+      expect(REGION.test(region) && region !== scope.region, `${label} is not another region`);
+      expect(Array.isArray(list), `${label} is not a list`);
+      regions.set(region, readSecretList(list, region, scope.accountId, label));
+      labels.set(region, label);
+    }
+  }
+  checkReplication(regions, labels);
+  regions.delete(scope.region);
+  return regions;
+}
+
+function checkReplication(regions: Map<string, SecretRecord[]>, labels: Map<string, string>): void {
+  const find = (region: string, name: string) => {
+    const list = regions.get(region) ?? [];
+    const index = list.findIndex((secret) => secret.name === name);
+    return index < 0
+      ? undefined
+      : { secret: list[index] as SecretRecord, at: `${labels.get(region)}[${index}]` };
+  };
+  for (const [region, list] of regions) {
+    list.forEach((secret, i) => {
+      const where = `${labels.get(region)}[${i}]`;
+      if (secret.primaryRegion !== undefined) {
+        const primary = find(secret.primaryRegion, secret.name);
+        expect(
+          primary !== undefined,
+          `${where} is a replica whose primary (region ${secret.primaryRegion}) is missing`,
+        );
+        const entry = primary.secret.replicas?.find((r) => r.Region === region);
+        expect(
+          entry?.Status === 'InSync',
+          `${where} is a replica, but its primary ${primary.at} does not list ${region} as in sync`,
+        );
+        expect(
+          secret.arn === primary.secret.arn.replace(`:${secret.primaryRegion}:`, `:${region}:`),
+          `${where}.arn is not its primary's ARN (${primary.at}) in its region`,
+        );
+      }
+      for (const entry of secret.replicas ?? []) {
+        const replica = find(entry.Region, secret.name);
+        if (entry.Status === 'InSync')
+          expect(
+            replica?.secret.primaryRegion === region,
+            `${where}.replicas lists ${entry.Region} as in sync, but that region holds no replica of it`,
+          );
+        else
+          expect(
+            replica?.secret.primaryRegion !== region,
+            `${where}.replicas lists ${entry.Region} as ${entry.Status}, but that region holds a replica of it`,
+          );
+      }
+    });
+  }
+}
+
+export { SnapshotFormatError, fromSnapshot, otherRegionsFromSnapshot, serializeSnapshot };

@@ -127,10 +127,11 @@ async function startCliServer(args: readonly string[]): Promise<CliServer> {
   return { ...run, endpoint };
 }
 
-function clientFor(endpoint: string): SecretsManagerClient {
+/** An SDK client for `endpoint`, signing for `region` (the region its requests belong to). */
+function clientFor(endpoint: string, region = 'us-east-1'): SecretsManagerClient {
   return new SecretsManagerClient({
     endpoint,
-    region: 'us-east-1',
+    region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
