@@ -225,14 +225,14 @@ async function startLocalSecretsManager(
   const clock = new ServiceClock(options.clock ?? Date.now, options.clockSpeed ?? 1);
   const service = new SecretsManagerService({ region, accountId }, () => clock.now(), logger);
   const scheduler = new RotationScheduler({
-    state: service.state,
+    regions: service.regions,
     clock,
     functions: service.functions,
     rotations: service.rotations,
     // A scheduled rotation is a RotateSecret the service sends itself, with the stored configuration.
     rotate: async (secretArn, token) => {
       const input = { SecretId: secretArn, ClientRequestToken: token, [SCHEDULED_ROTATION]: true };
-      await service.dispatch('RotateSecret', input);
+      await service.dispatch('RotateSecret', input, service.regions.stateOf(secretArn).scope.region);
     },
     logger,
   });

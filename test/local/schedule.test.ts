@@ -4,6 +4,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  ReplicateSecretToRegionsCommand,
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -32,15 +33,26 @@ async function withServer(
     client: SecretsManagerClient;
     /** A secret with a value and a template rotation function failing `failures` times at createSecret. */
     secret(failures?: number): Promise<{ name: string; events: SecretsManagerRotationEvent[] }>;
+    /** What the server warned about (a scheduled rotation it could not start, for one). */
+    warnings: string[];
   }) => Promise<void>,
 ): Promise<void> {
-  const server = await startLocalSecretsManager({ clock: () => START });
+  const warnings: string[] = [];
+  const ignore = () => undefined;
+  const logger = {
+    debug: ignore,
+    info: ignore,
+    error: ignore,
+    warn: (message: string) => void warnings.push(message),
+  };
+  const server = await startLocalSecretsManager({ clock: () => START, logger });
   const client = new SecretsManagerClient(server.clientConfig);
   const cleanups: (() => void)[] = [];
   try {
     await run({
       server,
       client,
+      warnings,
       secret: async (failures = 0) => {
         const name = uniqueName('scheduled');
         await client.send(new CreateSecretCommand({ Name: name, SecretString: '{"password":"old"}' }));
@@ -292,6 +304,31 @@ describe('local Secrets Manager: the clock the test controls runs the schedules'
       await server.rotations.waitFor(name);
       await client.send(new CancelRotateSecretCommand({ SecretId: name }));
       expect(await server.clock.advance({ days: 5 })).toEqual([]);
+    }));
+
+  it('a replicated secret is rotated once, in its primary region; the replica follows and is never rotated itself', async () =>
+    withServer(async ({ server, client, secret, warnings }) => {
+      const { name, events } = await secret();
+      await configure(client, name, { AutomaticallyAfterDays: 30 }, false);
+      await server.rotations.waitFor(name);
+      await client.send(
+        new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'eu-west-1' }] }),
+      );
+      const replicaClient = new SecretsManagerClient({ ...server.clientConfig, region: 'eu-west-1' });
+      try {
+        const outcomes = await server.clock.advance({ days: 31 });
+        expect(outcomes.map((o) => o.succeeded)).toEqual([true]);
+        expect(outcomes[0]?.secretArn).toContain(':us-east-1:');
+        expect(new Set(events.map((e) => e.SecretId))).toEqual(new Set([outcomes[0]?.secretArn]));
+        const primary = await client.send(new GetSecretValueCommand({ SecretId: name }));
+        const replica = await replicaClient.send(new GetSecretValueCommand({ SecretId: name }));
+        expect(replica.VersionId).toBe(outcomes[0]?.token);
+        expect(replica.SecretString).toBe(primary.SecretString);
+        // Not even tried on the replica (it would refuse RotateSecret, and the server would warn).
+        expect(warnings).toEqual([]);
+      } finally {
+        replicaClient.destroy();
+      }
     }));
 
   it('rejects a negative span, and a clockSpeed below 1, with a named error', async () => {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../shared/logger.js';
 import type { FunctionRegistry } from '../lambda/functions.js';
 import type { RotationOutcome, RotationRunner } from '../lambda/rotationRunner.js';
-import { Stage } from '../store/model.js';
+import { Stage, isReplica } from '../store/model.js';
 import type { SecretRecord } from '../store/model.js';
 import { unfinishedRotation } from '../store/staging.js';
-import type { SecretsState } from '../store/state.js';
+import type { RegionalStates } from '../store/regions.js';
 import type { ServiceClock } from './clock.js';
 import { windowEndingAt } from './rotationSchedule.js';
 import type { RotationWindow } from './rotationSchedule.js';
@@ -16,11 +16,14 @@ const ATTEMPTS = 3;
 const MAX_STEPS = 100_000;
 
 interface SchedulerParts {
-  readonly state: SecretsState;
+  readonly regions: RegionalStates;
   readonly clock: ServiceClock;
   readonly functions: FunctionRegistry;
   readonly rotations: RotationRunner;
-  /** Sends RotateSecret as a client would (same checks, same placeholder, made durable). */
+  /**
+   * Sends RotateSecret as a client would, in the secret's region (same checks, same placeholder,
+   * made durable).
+   */
   readonly rotate: (secretArn: string, token: string) => Promise<void>;
   readonly logger: Logger;
 }
@@ -87,6 +90,14 @@ class RotationScheduler {
     return run;
   }
 
+  /**
+   * Every region's secrets but replicas: a replica is rotated by its primary's rotation (and refuses
+   * RotateSecret), so the schedule runs in the primary's region only, as in the service.
+   */
+  private scheduledSecrets(): SecretRecord[] {
+    return this.parts.regions.all().flatMap((state) => state.all().filter((secret) => !isReplica(secret)));
+  }
+
   /** The window of the secret's next scheduled rotation, if it has one. */
   private windowOf(secret: SecretRecord): RotationWindow | undefined {
     const { rotationEnabled, rotationRules, nextRotation, rotationLambdaArn, deletionDate } = secret;
@@ -105,7 +116,7 @@ class RotationScheduler {
     const consider = (at: number) => {
       if (earliest === undefined || at < earliest) earliest = at;
     };
-    for (const secret of this.parts.state.all()) {
+    for (const secret of this.scheduledSecrets()) {
       const window = this.windowOf(secret);
       if (window && this.started.get(secret.arn) !== window.start) consider(window.start);
     }
@@ -122,7 +133,7 @@ class RotationScheduler {
         this.retries.delete(arn);
         runs.push(this.retry(arn, retry));
       }
-    for (const secret of this.parts.state.all()) {
+    for (const secret of this.scheduledSecrets()) {
       const window = this.windowOf(secret);
       if (!window || window.start > now || this.started.get(secret.arn) === window.start) continue;
       this.started.set(secret.arn, window.start);
@@ -154,7 +165,7 @@ class RotationScheduler {
 
   /** Invokes the function again for the rotation of `retry.token`, if it is still unfinished. */
   private async retry(arn: string, retry: Retry): Promise<RotationOutcome | undefined> {
-    const secret = this.parts.state.find(arn);
+    const secret = this.parts.regions.stateOf(arn).find(arn);
     const pending = secret?.versions.get(retry.token);
     const fn = secret?.rotationLambdaArn ? this.parts.functions.resolve(secret.rotationLambdaArn) : undefined;
     if (!secret?.rotationEnabled || !fn || !pending?.stages.includes(Stage.Pending)) return undefined;

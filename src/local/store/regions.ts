@@ -40,6 +40,16 @@ class RegionalStates {
     return region !== undefined && REGION_PATTERN.test(region) ? this.get(region) : undefined;
   }
 
+  /** Every region's state, the server's own first. */
+  all(): SecretsState[] {
+    return [...this.byRegion.values()];
+  }
+
+  /** The state holding `arn`: its region's, else the server's own. */
+  stateOf(arn: string): SecretsState {
+    return this.forArn(arn) ?? this.home;
+  }
+
   /** Every region but the server's own that holds records, for persistence. */
   others(): [string, SecretsState][] {
     return [...this.byRegion].filter(
