@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   CancelRotateSecretCommand,
   CreateSecretCommand,
@@ -13,7 +14,7 @@ import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { ConfigurationError } from '../../src/shared/errors.js';
 import { startLocalSecretsManager } from '../../src/local/index.js';
 import type { LocalSecretsManager } from '../../src/local/index.js';
-import { expectServiceError, uniqueName } from './support/localServer.js';
+import { expectServiceError, uniqueName, withTempDir } from './support/localServer.js';
 import { templateRotationFunction } from './support/rotationFunctions.js';
 
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:rotate';
@@ -295,6 +296,50 @@ describe('local Secrets Manager: the clock the test controls runs the schedules'
         'InvalidRequestException',
         "A previous rotation isn't complete. That rotation will be reattempted.",
       );
+    }));
+
+  it('a window that closed while the server was down is not started late after a restart', () =>
+    withTempDir(async (dir) => {
+      const dataFile = join(dir, 'state.json');
+      const name = uniqueName('missed');
+      let invocations = 0;
+      const failing = async () => {
+        invocations += 1;
+        throw new Error('createSecret failed on purpose');
+      };
+      let server = await startLocalSecretsManager({ dataFile, clock: () => START });
+      let client = new SecretsManagerClient(server.clientConfig);
+      server.registerFunction(FN, failing);
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: '{"password":"old"}' }));
+      await client.send(
+        new RotateSecretCommand({
+          SecretId: name,
+          RotationLambdaARN: FN,
+          RotationRules: { ScheduleExpression: 'rate(1 day)', Duration: '6h' },
+          RotateImmediately: false,
+        }),
+      );
+      await server.rotations.waitFor(name);
+      expect((await server.clock.advance({ days: 1 })).map((o) => o.succeeded)).toEqual([
+        false,
+        false,
+        false,
+      ]);
+      client.destroy();
+      await server.stop();
+
+      // Two days later (the window of 4 December closed long ago), from the same data file.
+      invocations = 0;
+      server = await startLocalSecretsManager({ dataFile, clock: () => START + 3 * DAY });
+      client = new SecretsManagerClient(server.clientConfig);
+      server.registerFunction(FN, failing);
+      try {
+        expect(await server.clock.advance({ hours: 1 })).toEqual([]);
+        expect(invocations).toBe(0);
+      } finally {
+        client.destroy();
+        await server.stop();
+      }
     }));
 
   it('CancelRotateSecret stops the schedule', async () =>

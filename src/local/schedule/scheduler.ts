@@ -116,9 +116,10 @@ class RotationScheduler {
     const consider = (at: number) => {
       if (earliest === undefined || at < earliest) earliest = at;
     };
+    const now = this.parts.clock.now();
     for (const secret of this.scheduledSecrets()) {
       const window = this.windowOf(secret);
-      if (window && this.started.get(secret.arn) !== window.start) consider(window.start);
+      if (window && window.end > now && this.started.get(secret.arn) !== window.start) consider(window.start);
     }
     for (const retry of this.retries.values()) consider(retry.at);
     return earliest;
@@ -135,7 +136,9 @@ class RotationScheduler {
       }
     for (const secret of this.scheduledSecrets()) {
       const window = this.windowOf(secret);
-      if (!window || window.start > now || this.started.get(secret.arn) === window.start) continue;
+      // A window that closed unseen (the server was down) is not started late, outside its window.
+      if (!window || window.start > now || window.end <= now || this.started.get(secret.arn) === window.start)
+        continue;
       this.started.set(secret.arn, window.start);
       runs.push(this.open(secret, window));
     }
