@@ -296,6 +296,21 @@ describe('local Secrets Manager: the clock the test controls runs the schedules'
         'InvalidRequestException',
         "A previous rotation isn't complete. That rotation will be reattempted.",
       );
+      // A schedule change while that rotation is pending is refused the same way, and changes nothing.
+      await expectServiceError(
+        client.send(
+          new RotateSecretCommand({
+            SecretId: name,
+            RotationRules: { AutomaticallyAfterDays: 7 },
+            RotateImmediately: false,
+          }),
+        ),
+        'InvalidRequestException',
+        "A previous rotation isn't complete. That rotation will be reattempted.",
+      );
+      const after = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(after.RotationRules).toEqual(described.RotationRules);
+      expect(after.NextRotationDate).toEqual(described.NextRotationDate);
     }));
 
   it('a window that closed while the server was down is not started late after a restart', () =>

@@ -1,9 +1,13 @@
 // What the tarball holds: every relative link in its README (and in the documents that README
 // leads to) must resolve inside the tarball, since the package has no repository to fall back on.
-import { posix } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
+import { relativeLinks } from './support/markdown.js';
 import { packedTarball, run } from './support/packed.js';
 
 jest.setTimeout(300_000);
+
+const REPO = resolve(__dirname, '../..');
 
 let files: Set<string>;
 let tarball: string;
@@ -26,12 +30,6 @@ async function readPacked(path: string): Promise<string> {
   return read.stdout;
 }
 
-/** Relative link targets of a markdown document (no URLs, no in-page anchors). */
-function relativeLinks(markdown: string): string[] {
-  const targets = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
-  return targets.filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith('#'));
-}
-
 const exists = (path: string): boolean =>
   files.has(path) || [...files].some((file) => file.startsWith(`${path.replace(/\/$/, '')}/`));
 
@@ -52,6 +50,14 @@ it('ships every document the README links to, and every link in those documents 
   }
   expect(broken).toEqual([]);
   expect(seen.size).toBeGreaterThan(5);
+});
+
+it('ships the docs folder whole, as the shipped READMEs link into it', () => {
+  const repoDocs = (directory: string): string[] =>
+    readdirSync(join(REPO, directory), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? repoDocs(posix.join(directory, entry.name)) : [posix.join(directory, entry.name)],
+    );
+  expect(repoDocs('docs').filter((path) => !files.has(path))).toEqual([]);
 });
 
 it('ships both builds and the template zips, not the tests', () => {
