@@ -1,25 +1,36 @@
 // `rotation-kit rotate` knows every deployable template: the list matches templates/, and the Redis
 // ones run against a real redis-server through the local Secrets Manager over HTTP (the Redshift
 // ones share the PostgreSQL path, proven by test/e2e/redshift-templates.test.ts).
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { TEMPLATE_NAMES } from '../../src/cli/support/templates.js';
+import { TEMPLATES, TEMPLATE_NAMES, templateWiring } from '../../src/cli/support/templates.js';
 import { startLocalSecretsManager } from '../../src/local/index.js';
 import type { LocalSecretsManager } from '../../src/local/index.js';
 import { describeWithRedis, redisTestDatabase, startRedisServer } from '../support/redis-server.js';
 import type { StartedRedis } from '../support/redis-server.js';
 import { expectNoSecrets, jsonOf, runCli } from './support/cli.js';
 
-it('lists every template the project builds, and nothing else', () => {
-  const built = readdirSync(resolve(__dirname, '../../templates'), { withFileTypes: true })
+it('lists every template in templates/, with the adapter and strategy its index.ts wires', async () => {
+  const dir = resolve(__dirname, '../../templates');
+  const built = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
   expect([...TEMPLATE_NAMES].sort()).toEqual(built.sort());
+  for (const name of TEMPLATE_NAMES) {
+    const source = readFileSync(join(dir, name, 'index.ts'), 'utf8');
+    const { wiring, strategy } = await templateWiring(name);
+    const [, factory, call] = /adapter: (\w+)\(.*\), strategy: (\w+)\(/.exec(wiring) ?? [];
+    expect(source).toContain(`adapter: ${factory}(`);
+    // A template without `strategy:` gets createRotationHandler's default, singleUser().
+    const templateCall = /strategy: (\w+)\(/.exec(source)?.[1] ?? 'singleUser';
+    expect(`${name}: ${templateCall}`).toBe(`${name}: ${call}`);
+    expect(strategy.name).toBe(TEMPLATES[name].strategy);
+  }
 });
 
 describeWithRedis('rotate with the Redis templates, on a real redis-server', () => {
