@@ -18,7 +18,7 @@ import { buildTemplates } from '../scripts/build-templates.js';
 import type { BuildReport } from '../scripts/build-templates.js';
 import { measureColdStart } from './cold-start.js';
 import { measureCallsPerRotation, measureRotationLatency } from './rotation.js';
-import { ROOT, startBenchEnvironment } from './support/environment.js';
+import { ROOT, startBenchEnvironment, useDummyAwsEnvironment } from './support/environment.js';
 import { runLocalSecretsManagerBench } from './support/local-secrets-manager.js';
 import { measureRedisZeroDowntime } from './support/redis-zero-downtime.js';
 import { AWS_POSTGRES_SINGLE_USER, evaluateGoals, formatSummary, total } from './support/report.js';
@@ -69,7 +69,8 @@ async function unpack(report: BuildReport, outDir: string, into: string): Promis
 
 async function main(): Promise<void> {
   const opts = options();
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Before any client exists: the templates' in-process handlers read AWS_REGION as under Lambda.
+  useDummyAwsEnvironment();
   const started = performance.now();
   const loadAverageAtStart = loadavg();
   const work = await mkdtemp(join(tmpdir(), 'rotation-kit-bench-'));

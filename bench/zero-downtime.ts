@@ -25,6 +25,7 @@ import { RotationRig } from '../test/e2e/support/rotation-rig.js';
 import { createPostgresApp, runZeroDowntime } from '../test/e2e/support/zero-downtime.js';
 import type { PostgresTemplate, ZeroDowntimeResult } from '../test/e2e/support/zero-downtime.js';
 import { measureRedisZeroDowntime } from './support/redis-zero-downtime.js';
+import { useDummyAwsEnvironment } from './support/environment.js';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/zero-downtime.json');
@@ -122,16 +123,6 @@ function markdown(table: Row[]): string {
       `${row.failures} | ${row.errors} | ${row.loginsDuringRotation} | ${(row.failureRate * 100).toFixed(1)} |`,
   );
   return [header, ...lines].join('\n');
-}
-
-/** Dummy AWS settings before any client exists: nothing here may reach real AWS. */
-function useDummyAwsEnvironment(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,16 @@ import type { LocalSecretsManager } from '../../src/local/index.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 
+/** Dummy AWS settings before any client exists: nothing here may reach real AWS. */
+function useDummyAwsEnvironment(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'test';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+}
+
 interface PostgresAddress {
   host: string;
   port: number;
@@ -129,5 +139,5 @@ async function startBenchEnvironment(): Promise<BenchEnvironment> {
   };
 }
 
-export { ROOT, startBenchEnvironment };
+export { ROOT, startBenchEnvironment, useDummyAwsEnvironment };
 export type { BenchEnvironment, PostgresAddress, UserSecret };
