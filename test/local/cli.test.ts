@@ -8,6 +8,39 @@ import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { clientFor, runCli, startCliServer, withTempDir } from './support/localServer.js';
 import { startInvokeEndpoint, templateRotationFunction } from './support/rotationFunctions.js';
 
+/**
+ * A `serve` process with `extraArgs` and a rotation function behind an invoke URL registered as
+ * `--function arn=URL`; stopped, with its function and endpoint, after `run`.
+ */
+async function withServedFunction(
+  arn: string,
+  extraArgs: string[],
+  run: (ctx: {
+    client: ReturnType<typeof clientFor>;
+    fn: ReturnType<typeof templateRotationFunction>;
+  }) => Promise<void>,
+): Promise<void> {
+  let handler: (event: SecretsManagerRotationEvent) => Promise<void> = async () => undefined;
+  const invoke = await startInvokeEndpoint((event) => handler(event));
+  const server = await startCliServer(['--function', `${arn}=${invoke.url}`, ...extraArgs]);
+  const client = clientFor(server.endpoint);
+  const fn = templateRotationFunction({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  handler = fn.handler;
+  try {
+    await run({ client, fn });
+  } finally {
+    fn.destroy();
+    client.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await invoke.stop();
+  }
+}
+
 describe('rotation-kit serve', () => {
   it(
     'serves the local Secrets Manager, says it is a test double, and stops cleanly on SIGTERM',
@@ -34,18 +67,8 @@ describe('rotation-kit serve', () => {
   );
 
   it('invokes a rotation function given as --function ARN=URL', async () => {
-    let handler: (event: SecretsManagerRotationEvent) => Promise<void> = async () => undefined;
-    const invoke = await startInvokeEndpoint((event) => handler(event));
     const arn = 'arn:aws:lambda:us-east-1:123456789012:function:cli-rotation';
-    const server = await startCliServer(['--function', `${arn}=${invoke.url}`]);
-    const client = clientFor(server.endpoint);
-    const fn = templateRotationFunction({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    handler = fn.handler;
-    try {
+    await withServedFunction(arn, [], async ({ client, fn }) => {
       await client.send(new CreateSecretCommand({ Name: 'cli-rotated', SecretString: 'v' }));
       const { VersionId } = await client.send(
         new RotateSecretCommand({ SecretId: 'cli-rotated', RotationLambdaARN: arn }),
@@ -60,29 +83,13 @@ describe('rotation-kit serve', () => {
         'testSecret',
         'finishSecret',
       ]);
-    } finally {
-      fn.destroy();
-      client.destroy();
-      server.child.kill('SIGTERM');
-      await server.exited;
-      await invoke.stop();
-    }
+    });
   }, 30_000);
 
   it('runs rotation schedules on a faster clock with --clock-speed', async () => {
-    let handler: (event: SecretsManagerRotationEvent) => Promise<void> = async () => undefined;
-    const invoke = await startInvokeEndpoint((event) => handler(event));
     const arn = 'arn:aws:lambda:us-east-1:123456789012:function:cli-scheduled';
     // A second of real time is a day of the server's: a daily schedule comes due within seconds.
-    const server = await startCliServer(['--function', `${arn}=${invoke.url}`, '--clock-speed', '86400']);
-    const client = clientFor(server.endpoint);
-    const fn = templateRotationFunction({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    handler = fn.handler;
-    try {
+    await withServedFunction(arn, ['--clock-speed', '86400'], async ({ client, fn }) => {
       await client.send(new CreateSecretCommand({ Name: 'cli-scheduled', SecretString: 'v' }));
       await client.send(
         new RotateSecretCommand({
@@ -102,13 +109,7 @@ describe('rotation-kit serve', () => {
         'testSecret',
         'finishSecret',
       ]);
-    } finally {
-      fn.destroy();
-      client.destroy();
-      server.child.kill('SIGTERM');
-      await server.exited;
-      await invoke.stop();
-    }
+    });
   }, 30_000);
 
   it('lists serve in --help and rejects bad options with a message', async () => {
